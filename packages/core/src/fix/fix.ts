@@ -1,0 +1,79 @@
+import { ParsedFile } from '../parse/parsed-file.js';
+import type { Obj } from '../model/value.js';
+import type { Finding } from '../service/finding.js';
+import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT } from '../settings.js';
+import { applyEdits } from '../text/text-edit.js';
+import type { TextEdit } from '../text/text-edit.js';
+import { dns01Edits } from './dns01-strategy.js';
+import { emitServiceAccountEdit } from './emit-service-accounts.js';
+import type { FixOutcome } from './fix-outcome.js';
+import { serviceAccountEdits } from './serviceaccount-strategy.js';
+import { verifyFix } from './verify-fix.js';
+
+export type FixStrategy = 'serviceaccount' | 'dns01';
+
+export interface FixOptions {
+  strategy: FixStrategy;
+  fileName?: string;
+  /** serviceaccount: the name to set (default tap-acme-http01-solver). */
+  serviceAccountName?: string;
+  /** dns01: the content of the dns01 block, e.g. { route53: { region: 'eu-west-1' } }. */
+  dns01?: Obj;
+  /** Also append ServiceAccount documents for these namespaces. */
+  emitServiceAccounts?: { namespaces: readonly string[]; pullSecretName?: string; issuer?: string };
+}
+
+export interface FixResult {
+  edits: TextEdit[];
+  /** What could not be fixed, and why. */
+  skipped: FixOutcome['skipped'];
+  /** The text with the edits applied (equal to the input when there are none). */
+  text: string;
+}
+
+export class FixError extends Error {}
+
+/**
+ * Edits that fix the given findings in `text` (findings from `analyze` of this same text).
+ * The edits only insert or replace what the strategy needs; the result is parsed again and checked
+ * to hold exactly the intended objects before it is returned, so a fix never corrupts a file.
+ */
+export function fix(text: string, findings: readonly Finding[], options: FixOptions): FixResult {
+  const fileName = options.fileName ?? findings.find((f) => f.fileName)?.fileName ?? '<text>';
+  const file = new ParsedFile(fileName, text);
+  if (file.errors.length > 0) {
+    const e = file.errors[0];
+    throw new FixError(`${fileName}:${e?.line ?? 1}: ${e?.message ?? 'cannot parse'}; nothing was changed`);
+  }
+  const ownFindings = findings.filter((f) => f.fileName === undefined || f.fileName === fileName);
+  const serviceAccountName = options.serviceAccountName || DEFAULT_SERVICE_ACCOUNT;
+  let outcome: FixOutcome;
+  if (options.strategy === 'serviceaccount') outcome = serviceAccountEdits(file, ownFindings, serviceAccountName);
+  else if (options.dns01) outcome = dns01Edits(file, ownFindings, options.dns01);
+  else throw new FixError('the dns01 strategy needs a dns01 block (a file or provider flags)');
+  const edits = [...outcome.edits];
+  const emit = options.emitServiceAccounts;
+  let emitted = 0;
+  if (emit && emit.namespaces.length > 0) {
+    if (file.source.text.trimStart().startsWith('{') || file.source.text.trimStart().startsWith('[')) {
+      outcome.skipped.push({ reason: 'a JSON file cannot hold extra documents; write the ServiceAccounts to a YAML file instead' });
+    } else {
+      const e = emitServiceAccountEdit(file, { namespaces: emit.namespaces, serviceAccountName, pullSecretName: emit.pullSecretName || DEFAULT_PULL_SECRET, ...(emit.issuer ? { issuer: emit.issuer } : {}) });
+      if (e) {
+        edits.push(e);
+        emitted = emit.namespaces.length;
+      }
+    }
+  }
+  if (edits.length === 0) return { edits, skipped: outcome.skipped, text };
+  const result = applyEdits(text, edits);
+  const problem = verifyFix(file, new ParsedFile(fileName, result), {
+    strategy: options.strategy,
+    serviceAccountName,
+    ...(options.dns01 ? { dns01: options.dns01 } : {}),
+    emitted,
+  });
+  if (problem) throw new FixError(`${fileName}: the fix did not produce the intended objects (${problem}); nothing was changed. Please report this with the file.`);
+  edits.sort((a, b) => a.offset - b.offset);
+  return { edits, skipped: outcome.skipped, text: result };
+}

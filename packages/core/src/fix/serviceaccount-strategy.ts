@@ -1,0 +1,40 @@
+import { podTemplateSpec } from '../model/issuer.js';
+import { nonEmptyString } from '../model/value.js';
+import type { ParsedFile } from '../parse/parsed-file.js';
+import type { Finding } from '../service/finding.js';
+import type { TextEdit } from '../text/text-edit.js';
+import { solverTarget } from './finding-target.js';
+import type { FixOutcome } from './fix-outcome.js';
+import { setNestedScalar } from './set-nested-scalar.js';
+import { documentStyle } from './text-style.js';
+
+/** Set podTemplate.spec.serviceAccountName on each http01 solver the findings name. */
+export function serviceAccountEdits(file: ParsedFile, findings: readonly Finding[], serviceAccountName: string): FixOutcome {
+  const edits: TextEdit[] = [];
+  const skipped: FixOutcome['skipped'] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    if (f.rule !== 'http01-solver-missing-service-account') continue;
+    const t = solverTarget(file, f);
+    const doc = t && file.docs[t.docIndex];
+    if (!t || !doc) {
+      skipped.push({ finding: f, reason: 'the solver is no longer where the finding says; analyse the file again' });
+      continue;
+    }
+    const style = documentStyle(doc, file.source);
+    for (const variant of t.solver.http01Variants) {
+      if (nonEmptyString(podTemplateSpec(t.solver, variant)?.['serviceAccountName'])) continue;
+      const base = [...t.itemPath, ...t.solver.path, 'http01', variant];
+      const r = setNestedScalar(file, t.docIndex, base, ['podTemplate', 'spec', 'serviceAccountName'], serviceAccountName, style);
+      if (!r.ok) {
+        skipped.push({ finding: f, reason: r.reason });
+        continue;
+      }
+      // Solvers that alias one anchored mapping share one edit.
+      if (seen.has(r.key) || !r.edit) continue;
+      seen.add(r.key);
+      edits.push(r.edit);
+    }
+  }
+  return { edits, skipped };
+}

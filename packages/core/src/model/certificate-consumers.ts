@@ -1,0 +1,73 @@
+import { apiGroup, issuerKey } from './issuer.js';
+import type { JsonPath, ManifestObject } from './manifest-object.js';
+import { getIn, isObj, str } from './value.js';
+
+/** Why we believe a namespace obtains certificates from an issuer. */
+export interface ConsumerEvidence {
+  /** Certificate (or CertificateRequest/Order/Challenge) issuerRef, an ingress-shim annotation, or a namespaced Issuer's own namespace. */
+  via: 'issuerRef' | 'annotation' | 'namespaced-issuer';
+  object: ManifestObject;
+  /** Where in the object the reference is written. */
+  path: JsonPath;
+}
+
+/** Namespace -> evidence, for one issuer. Objects without a namespace are keyed by ''. */
+export type NamespaceEvidence = Map<string, ConsumerEvidence[]>;
+
+const ISSUER_REF_KINDS = new Set(['Certificate', 'CertificateRequest', 'Order', 'Challenge']);
+const SHIM_KINDS = new Set(['Ingress', 'Gateway']);
+const ANNOTATION_PREFIXES = ['cert-manager.io/', 'certmanager.k8s.io/'];
+
+/**
+ * For every issuer that some object refers to, which namespaces obtain certificates from it and why.
+ * cert-manager creates the solver Pod in the Challenge's namespace, which is the Certificate's namespace.
+ */
+export function certificateConsumers(objects: readonly ManifestObject[]): Map<string, NamespaceEvidence> {
+  const byIssuer = new Map<string, NamespaceEvidence>();
+  const add = (key: string, ns: string, ev: ConsumerEvidence): void => {
+    let perNs = byIssuer.get(key);
+    if (!perNs) byIssuer.set(key, (perNs = new Map()));
+    const list = perNs.get(ns);
+    if (list) list.push(ev);
+    else perNs.set(ns, [ev]);
+  };
+  for (const o of objects) {
+    const ns = o.namespace ?? '';
+    const group = apiGroup(o.apiVersion);
+    if (ISSUER_REF_KINDS.has(o.kind) && (group === 'cert-manager.io' || group === 'acme.cert-manager.io' || group === 'certmanager.k8s.io')) {
+      const ref = getIn(o.value, ['spec', 'issuerRef']);
+      if (!isObj(ref)) continue;
+      const name = str(ref['name']);
+      const refGroup = str(ref['group']) ?? 'cert-manager.io';
+      if (!name || (refGroup !== 'cert-manager.io' && refGroup !== 'certmanager.k8s.io')) continue;
+      const kind = str(ref['kind']) ?? 'Issuer';
+      if (kind !== 'Issuer' && kind !== 'ClusterIssuer') continue;
+      add(issuerKey(kind, name, ns), ns, { via: 'issuerRef', object: o, path: ['spec', 'issuerRef'] });
+    } else if (SHIM_KINDS.has(o.kind)) {
+      for (const [key, path] of shimIssuerKeys(o)) add(key, ns, { via: 'annotation', object: o, path });
+    } else if (o.kind === 'Issuer' && (group === 'cert-manager.io' || group === 'certmanager.k8s.io')) {
+      add(issuerKey('Issuer', o.name ?? '', ns), ns, { via: 'namespaced-issuer', object: o, path: ['metadata', 'namespace'] });
+    }
+  }
+  return byIssuer;
+}
+
+/** Issuers that ingress-shim / gateway-shim would use for this object, from its annotations. */
+function shimIssuerKeys(o: ManifestObject): [string, JsonPath][] {
+  const ann = getIn(o.value, ['metadata', 'annotations']);
+  if (!isObj(ann)) return [];
+  const out: [string, JsonPath][] = [];
+  for (const prefix of ANNOTATION_PREFIXES) {
+    const cluster = str(ann[`${prefix}cluster-issuer`]);
+    if (cluster) out.push([issuerKey('ClusterIssuer', cluster, undefined), ['metadata', 'annotations', `${prefix}cluster-issuer`]]);
+    const issuer = str(ann[`${prefix}issuer`]);
+    const group = str(ann[`${prefix}issuer-group`]);
+    if (issuer && (!group || group === 'cert-manager.io')) {
+      const kind = str(ann[`${prefix}issuer-kind`]) ?? 'Issuer';
+      if (kind === 'Issuer' || kind === 'ClusterIssuer') {
+        out.push([issuerKey(kind, issuer, o.namespace ?? ''), ['metadata', 'annotations', `${prefix}issuer`]]);
+      }
+    }
+  }
+  return out;
+}

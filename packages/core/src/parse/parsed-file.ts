@@ -1,0 +1,259 @@
+import { isAlias, isMap, isScalar, isSeq, isPair, parseAllDocuments, visit, Scalar } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import type { JsonPath, ManifestObject } from '../model/manifest-object.js';
+import { isObj } from '../model/value.js';
+import { SourceText } from '../text/source-text.js';
+import type { Range } from '../text/source-text.js';
+import type { InputError } from './input-error.js';
+import { findTemplateMarker, templateMessage } from './template-markers.js';
+
+/** Kinds whose plain value the rules read; other documents are parsed but never converted. */
+const RELEVANT_KINDS = new Set([
+  'Issuer', 'ClusterIssuer', 'Certificate', 'CertificateRequest', 'Order', 'Challenge',
+  'Ingress', 'Gateway', 'ServiceAccount', 'Secret', 'Namespace',
+]);
+
+export type NodePart = 'key' | 'value' | 'pair';
+
+export interface LocatedNode {
+  /** The value node at the path (aliases resolved), or null when the key has no value. */
+  node: Node | null;
+  /** The pair whose key is the last path segment, when the last step was a map key. */
+  pair?: Pair<unknown, unknown>;
+  /** The collection that holds the last step. */
+  parent?: Node;
+  /** True when some step went through an alias or a merge key: the text that holds it is elsewhere. */
+  viaAlias: boolean;
+}
+
+/** A file parsed into YAML documents and the Kubernetes objects they hold, with their source positions. */
+export class ParsedFile {
+  readonly fileName: string;
+  readonly source: SourceText;
+  readonly docs: Document.Parsed[];
+  readonly objects: ManifestObject[] = [];
+  readonly errors: InputError[] = [];
+  /** Documents that failed to parse; their objects are not reported or edited. */
+  readonly brokenDocs = new Set<number>();
+
+  constructor(fileName: string, text: string) {
+    this.fileName = fileName;
+    this.source = new SourceText(text);
+    this.docs = parseAllDocuments(text, { merge: true, prettyErrors: false }) as Document.Parsed[];
+    if (!Array.isArray(this.docs)) this.docs = [];
+    this.checkTemplate();
+    if (this.errors.length === 0) this.collect();
+  }
+
+  /** Carvel ytt files are YAML whose `#@` comments compute values at render time. */
+  get isYtt(): boolean {
+    return /(^|\s)#@/m.test(this.source.text);
+  }
+
+  get isTemplate(): boolean {
+    return this.errors.some((e) => e.code === 'template');
+  }
+
+  private checkTemplate(): void {
+    const t = this.source.text;
+    if (!t.includes('{{') && !t.includes('{%') && !t.includes('{#')) return;
+    const hit = findTemplateMarker(this.source, this.textScalarRanges());
+    if (hit) {
+      this.errors.push({
+        fileName: this.fileName,
+        line: hit.line + 1,
+        code: 'template',
+        message: templateMessage(hit),
+        range: this.source.rangeAt(hit.offset, hit.offset + hit.marker.length),
+      });
+    }
+  }
+
+  /** Ranges of quoted and block scalars, where template markers are only text. */
+  private textScalarRanges(): [number, number][] {
+    const ranges: [number, number][] = [];
+    for (const doc of this.docs) {
+      visit(doc, {
+        Scalar(_key, node) {
+          if (node.type !== Scalar.PLAIN && node.range) ranges.push([node.range[0], node.range[1]]);
+        },
+      });
+    }
+    return ranges.sort((a, b) => a[0] - b[0]);
+  }
+
+  private collect(): void {
+    this.docs.forEach((doc, docIndex) => {
+      if (doc.errors.length > 0) {
+        this.brokenDocs.add(docIndex);
+        for (const err of doc.errors) {
+          const [start, end] = err.pos;
+          const range = this.source.rangeAt(start, Math.max(end, start));
+          this.errors.push({
+            fileName: this.fileName,
+            line: range.start.line + 1,
+            code: 'syntax',
+            message: `YAML syntax error: ${firstLine(err.message)}; fix the YAML and run again`,
+            range,
+          });
+        }
+        return;
+      }
+      if (this.isYtt) fillYttValues(doc, this.source.text);
+      const contents = doc.contents;
+      if (!isMap(contents)) return;
+      const kind = scalarValue(contents.get('kind', true));
+      if (typeof kind !== 'string') return;
+      if (kind.endsWith('List') && isSeq(contents.get('items', true))) {
+        this.collectList(doc, docIndex);
+        return;
+      }
+      if (!RELEVANT_KINDS.has(kind)) return;
+      this.pushObject(this.toJs(doc, docIndex), docIndex, []);
+    });
+  }
+
+  private collectList(doc: Document.Parsed, docIndex: number): void {
+    const value = this.toJs(doc, docIndex);
+    const items = isObj(value) ? value['items'] : undefined;
+    if (!Array.isArray(items)) return;
+    items.forEach((item, i) => {
+      if (isObj(item) && RELEVANT_KINDS.has(String(item['kind']))) this.pushObject(item, docIndex, ['items', i]);
+    });
+  }
+
+  private toJs(doc: Document.Parsed, docIndex: number): unknown {
+    try {
+      return doc.toJS({ maxAliasCount: 10_000 });
+    } catch (err) {
+      this.brokenDocs.add(docIndex);
+      this.errors.push({
+        fileName: this.fileName,
+        line: doc.range ? this.source.positionAt(doc.range[0]).line + 1 : 1,
+        code: 'syntax',
+        message: `cannot read this YAML document: ${(err as Error).message}`,
+      });
+      return undefined;
+    }
+  }
+
+  private pushObject(value: unknown, docIndex: number, itemPath: JsonPath): void {
+    if (!isObj(value)) return;
+    const apiVersion = value['apiVersion'];
+    const kind = value['kind'];
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string') return;
+    const meta = isObj(value['metadata']) ? value['metadata'] : {};
+    const obj: ManifestObject = { apiVersion, kind, value, origin: { type: 'file', fileName: this.fileName, docIndex, itemPath } };
+    if (typeof meta['name'] === 'string') obj.name = meta['name'];
+    if (typeof meta['namespace'] === 'string') obj.namespace = meta['namespace'];
+    this.objects.push(obj);
+  }
+
+  /** Walk a path from a document's root through maps, sequences, aliases and merge keys. */
+  locateNode(docIndex: number, path: JsonPath): LocatedNode | undefined {
+    const doc = this.docs[docIndex];
+    if (!doc) return undefined;
+    let node: Node | null = doc.contents;
+    let pair: Pair<unknown, unknown> | undefined;
+    let parent: Node | undefined;
+    let viaAlias = false;
+    for (const seg of path) {
+      if (node && isAlias(node)) {
+        node = (node.resolve(doc) as Node | undefined) ?? null;
+        viaAlias = true;
+      }
+      if (!node) return undefined;
+      parent = node;
+      if (typeof seg === 'number') {
+        if (!isSeq(node)) return undefined;
+        node = (node.items[seg] as Node | undefined) ?? null;
+        pair = undefined;
+        if (node === undefined) return undefined;
+      } else {
+        if (!isMap(node)) return undefined;
+        const found = findPair(doc, node, seg);
+        if (!found) return undefined;
+        pair = found.pair;
+        if (found.viaMerge) viaAlias = true;
+        parent = found.map;
+        node = (found.pair.value as Node | null) ?? null;
+      }
+    }
+    if (node && isAlias(node)) {
+      node = (node.resolve(doc) as Node | undefined) ?? null;
+      viaAlias = true;
+    }
+    const located: LocatedNode = { node, viaAlias };
+    if (pair) located.pair = pair;
+    if (parent) located.parent = parent;
+    return located;
+  }
+
+  /** Source range of a path: its key, its value, or both. Falls back to the nearest located ancestor. */
+  locate(docIndex: number, path: JsonPath, part: NodePart = 'key'): Range | undefined {
+    for (let n = path.length; n >= 0; n--) {
+      const loc = this.locateNode(docIndex, path.slice(0, n));
+      if (!loc) continue;
+      const keyNode = loc.pair && isScalar(loc.pair.key) ? loc.pair.key : undefined;
+      const keyRange = keyNode?.range;
+      const valueRange = loc.node?.range;
+      let start: number | undefined;
+      let end: number | undefined;
+      if (part === 'key' && keyRange) [start, end] = [keyRange[0], keyRange[1]];
+      else if (part === 'value' && valueRange) [start, end] = [valueRange[0], valueRange[1]];
+      else if (keyRange || valueRange) {
+        start = keyRange ? keyRange[0] : valueRange?.[0];
+        end = valueRange ? valueRange[1] : keyRange?.[1];
+      }
+      if (start !== undefined && end !== undefined) return this.source.rangeAt(start, end);
+    }
+    return undefined;
+  }
+}
+
+export function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): { pair: Pair<unknown, unknown>; map: YAMLMap; viaMerge: boolean } | undefined {
+  for (const item of map.items) {
+    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return { pair: item, map, viaMerge: false };
+  }
+  if (depth > 20) return undefined;
+  // YAML merge keys (<<: *base or <<: [*a, *b]): a later source never overrides an earlier one.
+  for (const item of map.items) {
+    if (!isPair(item) || !isScalar(item.key) || item.key.value !== '<<') continue;
+    const sources = isSeq(item.value) ? item.value.items : [item.value];
+    for (const src of sources) {
+      const resolved = isAlias(src) ? src.resolve(doc) : src;
+      if (isMap(resolved)) {
+        const found = findPair(doc, resolved, key, depth + 1);
+        if (found) return { ...found, viaMerge: true };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `key: #@ data.values.x` is null to a YAML reader but set once ytt renders it: give such keys a
+ * placeholder value so rules do not report them as missing. The placeholder has no source range.
+ */
+function fillYttValues(doc: Document.Parsed, text: string): void {
+  visit(doc, {
+    Pair(_k, pair) {
+      const value = pair.value as Node | null;
+      const keyEnd = isScalar(pair.key) ? pair.key.range?.[1] : undefined;
+      if (keyEnd === undefined || (value !== null && !(isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1]))) return;
+      const lineEnd = text.indexOf('\n', keyEnd);
+      const rest = text.slice(keyEnd, lineEnd === -1 ? text.length : lineEnd);
+      const m = /^\s*:\s*#@\s*(.*?)\s*$/.exec(rest);
+      if (m) pair.value = new Scalar(`#@ ${m[1] ?? ''}`);
+    },
+  });
+}
+
+function scalarValue(node: unknown): unknown {
+  return isScalar(node) ? node.value : undefined;
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return (i === -1 ? s : s.slice(0, i)).replace(/ at line \d+, column \d+:?$/, '');
+}
