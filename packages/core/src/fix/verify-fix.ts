@@ -45,7 +45,14 @@ function undoServiceAccount(a: unknown, b: unknown, name: string): unknown {
       if (had) out[k] = bo[k];
       continue;
     }
-    if (!had && onlyAddsServiceAccount(k, v, name)) continue;
+    if (onlyAddsServiceAccount(k, v, name)) {
+      // Added where there was nothing, or written under a key that held only null.
+      if (!had) continue;
+      if (bo[k] === null) {
+        out[k] = null;
+        continue;
+      }
+    }
     out[k] = undoServiceAccount(v, bo?.[k], name);
   }
   return out;

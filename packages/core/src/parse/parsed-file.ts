@@ -87,8 +87,9 @@ export class ParsedFile {
       if (doc.errors.length > 0) {
         this.brokenDocs.add(docIndex);
         for (const err of doc.errors) {
-          const [start, end] = err.pos;
-          const range = this.source.rangeAt(start, Math.max(end, start));
+          // Errors found at the end of the text (an unclosed bracket) point at its last line.
+          const start = Math.min(err.pos[0], this.source.text.trimEnd().length);
+          const range = this.source.rangeAt(start, Math.max(Math.min(err.pos[1], this.source.text.length), start));
           this.errors.push({
             fileName: this.fileName,
             line: range.start.line + 1,
@@ -213,12 +214,12 @@ export class ParsedFile {
 
 export function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): { pair: Pair<unknown, unknown>; map: YAMLMap; viaMerge: boolean } | undefined {
   for (const item of map.items) {
-    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return { pair: item, map, viaMerge: false };
+    if (isPair(item) && isScalar(item.key) && !isMergeKey(item.key) && String(item.key.value) === key) return { pair: item, map, viaMerge: false };
   }
   if (depth > 20) return undefined;
   // YAML merge keys (<<: *base or <<: [*a, *b]): a later source never overrides an earlier one.
   for (const item of map.items) {
-    if (!isPair(item) || !isScalar(item.key) || item.key.value !== '<<') continue;
+    if (!isPair(item) || !isScalar(item.key) || !isMergeKey(item.key)) continue;
     const sources = isSeq(item.value) ? item.value.items : [item.value];
     for (const src of sources) {
       const resolved = isAlias(src) ? src.resolve(doc) : src;
@@ -247,6 +248,10 @@ function fillYttValues(doc: Document.Parsed, text: string): void {
       if (m) pair.value = new Scalar(`#@ ${m[1] ?? ''}`);
     },
   });
+}
+
+function isMergeKey(key: Scalar): boolean {
+  return typeof key.value === 'symbol' || (key.value === '<<' && key.type === Scalar.PLAIN);
 }
 
 function scalarValue(node: unknown): unknown {
