@@ -1,0 +1,473 @@
+#!/usr/bin/env bash
+# A real Kubernetes API server (etcd + kube-apiserver, no controllers, no nodes) on loopback
+# for tapacme's live tests, built from pinned Go modules. See tools/cluster/README.md.
+#
+#   cluster.sh up [--lease ID]    build what is missing, start, install cert-manager CRDs
+#   cluster.sh down [--lease ID]  stop what up started (safe to call twice); with --lease,
+#                                 only drop that lease and stop when no lease is left
+#   cluster.sh status             exit 0 when up and ready
+#   cluster.sh env [--json]       print export lines (KUBECONFIG, TAPACME_KUBECTL, ...)
+#   cluster.sh build              only build the binaries into the cache
+#   cluster.sh kubectl ARGS...    run the built kubectl against the test cluster
+#
+# Environment:
+#   TAPACME_CACHE                  binary cache root (default ${XDG_CACHE_HOME:-~/.cache}/tapacme)
+#   TAPACME_CLUSTER_DIR            state dir (default <repo>/.test-cluster)
+#   TAPACME_CERT_MANAGER_VERSION   cert-manager CRDs to install (default v1.21.1)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+# Versions come from the pinned go.mod files, so the cache key cannot drift from the build.
+modver() { # <go.mod> <module path>
+  awk -v m="$2" '{ for (i = 1; i < NF; i++) if ($i == m && $(i + 1) ~ /^v[0-9]/) { print $(i + 1); exit } }' "$1"
+}
+k8s_version="$(modver "$here/k8s/go.mod" k8s.io/kubernetes)"
+etcd_version="$(modver "$here/etcd/go.mod" go.etcd.io/etcd/server/v3)"
+cm_version="${TAPACME_CERT_MANAGER_VERSION:-v1.21.1}"
+
+cache="${TAPACME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tapacme}" # as scripts/lib/toolchain.sh
+k8s_bin="$cache/bin/k8s-$k8s_version"
+etcd_bin="$cache/bin/etcd-$etcd_version"
+kubectl="$k8s_bin/kubectl"
+
+state="${TAPACME_CLUSTER_DIR:-$root/.test-cluster}"
+pki="$state/pki"
+logs="$state/logs"
+leases="$state/leases"
+kubeconfig="$state/kubeconfig"
+kubeconfig_limited="$state/kubeconfig-limited"
+
+log() { printf 'cluster: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---------------------------------------------------------------- prerequisites
+
+find_go() {
+  if command -v go >/dev/null 2>&1; then command -v go; return; fi
+  [ -x /usr/local/go/bin/go ] && { echo /usr/local/go/bin/go; return; }
+  die "Go is needed to build the cluster binaries (go.mod asks for go 1.26); install it at /usr/local/go"
+}
+
+ensure_openssl() {
+  command -v openssl >/dev/null 2>&1 && return
+  log "installing openssl (apt-get)"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq openssl >&2 ||
+    die "openssl is missing and apt-get could not install it"
+}
+
+# ---------------------------------------------------------------- build
+
+# -X values as Kubernetes' own release build sets them, so /version and `kubectl version` tell
+# the truth instead of v0.0.0-master.
+k8s_ldflags() {
+  local v="$k8s_version" major minor flags="" key val pkg tagtime
+  major="${v#v}"; major="${major%%.*}"
+  minor="${v#v*.}"; minor="${minor%%.*}"
+  # The release's tag time as build date keeps the binaries reproducible.
+  tagtime="$(cd "$here/k8s" && GOFLAGS="${GOFLAGS:-} -mod=mod" "$(find_go)" list -m -json k8s.io/kubernetes |
+    sed -n 's/^[[:space:]]*"Time": "\(.*\)",\{0,1\}$/\1/p')"
+  for kv in "gitVersion=$v" "gitMajor=$major" "gitMinor=$minor" "gitTreeState=clean" \
+            "buildDate=${tagtime:-unknown}"; do
+    key="${kv%%=*}"; val="${kv#*=}"
+    for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+      flags+=" -X $pkg.$key=$val"
+    done
+  done
+  echo "-s -w$flags"
+}
+
+# go_build <module dir> <dest dir> <ldflags> <pkg>=<binary name>...
+# Builds into a temp dir and renames, so an interrupted build never leaves a half binary.
+go_build() {
+  local dir="$1" dest="$2" ldflags="$3" go tmp spec pkgs=() names=() i
+  shift 3
+  for spec in "$@"; do pkgs+=("${spec%%=*}"); names+=("${spec#*=}"); done
+  go="$(find_go)"
+  mkdir -p "$dest"
+  tmp="$(mktemp -d "$dest/.build.XXXXXX")"
+  log "building ${names[*]} (${dest##*/}) - the first build takes many minutes on 2 cores"
+  local start=$SECONDS
+  for i in "${!pkgs[@]}"; do
+    # One go build per binary: -o <file> names the output explicitly.
+    (cd "$dir" && CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=mod" \
+      "$go" build -trimpath -ldflags="$ldflags" -o "$tmp/${names[$i]}" "${pkgs[$i]}") ||
+      { rm -rf "$tmp"; die "go build ${pkgs[$i]} failed"; }
+  done
+  for i in "${!names[@]}"; do mv -f "$tmp/${names[$i]}" "$dest/${names[$i]}"; done
+  rmdir "$tmp"
+  log "built ${names[*]} in $((SECONDS - start))s"
+}
+
+build() {
+  # One build at a time per cache, whichever checkout asks.
+  mkdir -p "$cache/bin"
+  exec 8>"$cache/bin/.build.lock"
+  flock 8
+  if [ ! -x "$k8s_bin/kube-apiserver" ] || [ ! -x "$k8s_bin/kubectl" ]; then
+    go_build "$here/k8s" "$k8s_bin" "$(k8s_ldflags)" \
+      k8s.io/kubernetes/cmd/kube-apiserver=kube-apiserver k8s.io/kubernetes/cmd/kubectl=kubectl
+  fi
+  if [ ! -x "$etcd_bin/etcd" ]; then
+    go_build "$here/etcd" "$etcd_bin" "-s -w" go.etcd.io/etcd/server/v3=etcd
+  fi
+  exec 8>&-
+}
+
+# ---------------------------------------------------------------- cert-manager CRDs
+
+# Prepared CRDs are cached per version; they come from the cert-manager Go module itself.
+crd_dir() {
+  local out="$cache/crds/cert-manager-$cm_version" go src tmp f
+  if [ ! -f "$out/.done" ]; then
+    go="$(find_go)"
+    log "fetching cert-manager $cm_version CRDs from its Go module"
+    # Outside any module (cd /), -mod=mod would be an error there.
+    src="$(cd / && GOFLAGS= "$go" mod download -json "github.com/cert-manager/cert-manager@$cm_version" |
+      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+    [ -d "$src/deploy/crds" ] || die "no deploy/crds in github.com/cert-manager/cert-manager@$cm_version"
+    rm -rf "$out"; mkdir -p "$(dirname "$out")"
+    tmp="$(mktemp -d "$out.XXXXXX")"
+    for f in "$src"/deploy/crds/*.yaml; do
+      # Releases before 1.12 ship Helm templates here: turn their label lines into plain labels.
+      sed -e "s/'{{ template \"cert-manager.name\" . }}'/cert-manager/" \
+          -e "s/'{{ \.Release\.Name }}'/cert-manager/" \
+          -e '/^[[:space:]]*# Generated labels {{/d' "$f" > "$tmp/${f##*/}"
+      if grep -q '{{' "$tmp/${f##*/}"; then rm -rf "$tmp"; die "unhandled Helm template in ${f##*/}"; fi
+    done
+    touch "$tmp/.done"
+    mv "$tmp" "$out"
+  fi
+  echo "$out"
+}
+
+# ---------------------------------------------------------------- processes
+
+pid_of() { # <name>: the pid from the pid file, if that process is still ours
+  local f="$state/$1.pid" pid
+  [ -f "$f" ] || return 1
+  pid="$(cat "$f")"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  # A reused pid must not be mistaken for ours: check the binary it runs.
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "/$1 " || return 1
+  echo "$pid"
+}
+
+stop_proc() { # <name>
+  local pid i
+  if pid="$(pid_of "$1")"; then
+    log "stopping $1 (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+    if [ -d "/proc/$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
+  fi
+  rm -f "$state/$1.pid"
+}
+
+# Local ports in any state (listening, connected, TIME_WAIT), from the kernel's tables.
+used_ports() {
+  cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+    awk 'NR > 1 { split($2, a, ":"); if (a[2] != "") print a[2] }' |
+    while read -r hex; do echo $((16#$hex)); done | sort -u
+}
+
+# Random free ports below the kernel's ephemeral range, where no outgoing connection can take
+# them between our check and the server's bind.
+free_ports() { # <count>
+  local low used picked="" p n=0 i
+  low="$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  [ "$low" -gt 12000 ] || low=32768
+  used=" $(used_ports | tr '\n' ' ') "
+  for i in $(seq 1 500); do
+    p=$((10000 + RANDOM % (low - 10000)))
+    case "$used$picked " in *" $p "*) continue ;; esac
+    picked+=" $p"; n=$((n + 1))
+    [ "$n" = "$1" ] && { echo "$picked"; return; }
+  done
+  die "no free port found on 127.0.0.1"
+}
+
+show_logs() {
+  local f
+  for f in "$logs"/etcd.log "$logs"/kube-apiserver.log; do
+    [ -f "$f" ] || continue
+    log "---- last lines of $f"
+    tail -n 40 "$f" >&2
+  done
+}
+
+fail() { log "error: $*"; show_logs; stop_all; exit 1; }
+
+stop_all() { stop_proc kube-apiserver; stop_proc etcd; }
+
+is_ready() {
+  pid_of etcd >/dev/null && pid_of kube-apiserver >/dev/null && [ -f "$kubeconfig" ] &&
+    "$kubectl" --kubeconfig "$kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------- certificates and kubeconfigs
+
+gen_pki() {
+  [ -f "$pki/.done" ] && return
+  ensure_openssl
+  log "generating CA, client certificates and service-account key"
+  rm -rf "$pki"; mkdir -p "$pki/serving"
+  (
+    cd "$pki"
+    # ECDSA P-256 keys: fast to make, accepted by the API server for all these uses.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+      -keyout ca.key -out ca.crt -subj "/CN=tapacme-test-ca" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > client.ext
+    client() { # <file stem> <subject>
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
+      openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+        -extfile client.ext -out "$1.crt" 2>/dev/null
+      rm -f "$1.csr"
+    }
+    client admin "/O=system:masters/CN=tapacme-admin"
+    client limited "/CN=tapacme-limited" # no groups: only what system:authenticated gets
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out sa.key 2>/dev/null
+    openssl pkey -in sa.key -pubout -out sa.pub 2>/dev/null
+    chmod 600 ./*.key
+    touch .done
+  ) || die "certificate generation with openssl failed"
+}
+
+b64() { base64 -w0 < "$1"; }
+
+write_kubeconfig() { # <file> <server> <ca file> <user> <cert stem>
+  local tmp="$1.tmp"
+  cat > "$tmp" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: tapacme-test
+  cluster:
+    server: $2
+    certificate-authority-data: $(b64 "$3")
+users:
+- name: $4
+  user:
+    client-certificate-data: $(b64 "$pki/$5.crt")
+    client-key-data: $(b64 "$pki/$5.key")
+contexts:
+- name: $4
+  context:
+    cluster: tapacme-test
+    user: $4
+current-context: $4
+EOF
+  chmod 600 "$tmp"
+  mv -f "$tmp" "$1"
+}
+
+# ---------------------------------------------------------------- up / down
+
+start_servers() {
+  local etcd_port peer_port api_port server i
+  # A fresh store every start: tests get an empty cluster, and there are no controllers to
+  # clean up after an earlier run anyway.
+  rm -rf "$state/etcd"
+
+  read -r etcd_port peer_port api_port <<<"$(free_ports 3)"
+  server="https://127.0.0.1:$api_port"
+
+  log "starting etcd $etcd_version on 127.0.0.1:$etcd_port"
+  setsid "$etcd_bin/etcd" \
+    --name tapacme --data-dir "$state/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "tapacme=http://127.0.0.1:$peer_port" \
+    --unsafe-no-fsync --log-level warn \
+    > "$logs/etcd.log" 2>&1 < /dev/null 9>&- &
+  echo $! > "$state/etcd.pid"
+  disown
+
+  log "starting kube-apiserver $k8s_version on $server"
+  setsid "$k8s_bin/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --cert-dir "$pki/serving" \
+    --client-ca-file "$pki/ca.crt" \
+    --authorization-mode Node,RBAC \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$pki/sa.pub" \
+    --service-account-signing-key-file "$pki/sa.key" \
+    --service-cluster-ip-range 10.96.0.0/16 \
+    --profiling=false \
+    > "$logs/kube-apiserver.log" 2>&1 < /dev/null 9>&- &
+  echo $! > "$state/kube-apiserver.pid"
+  disown
+
+  # The serving certificate (with its self-signed CA) appears in --cert-dir at startup.
+  for i in $(seq 1 300); do
+    [ -s "$pki/serving/apiserver.crt" ] && break
+    alive || return 1
+    sleep 0.1
+  done
+  [ -s "$pki/serving/apiserver.crt" ] || { log "kube-apiserver wrote no serving certificate"; return 1; }
+  write_kubeconfig "$kubeconfig" "$server" "$pki/serving/apiserver.crt" tapacme-admin admin
+  write_kubeconfig "$kubeconfig_limited" "$server" "$pki/serving/apiserver.crt" tapacme-limited limited
+
+  for i in $(seq 1 600); do
+    alive || return 1
+    "$kubectl" --kubeconfig "$kubeconfig" --request-timeout=2s get --raw /readyz >/dev/null 2>&1 && break
+    [ "$i" = 600 ] && { log "kube-apiserver not ready after 60s"; return 1; }
+    sleep 0.1
+  done
+  log "kube-apiserver ready"
+  printf 'server=%s\netcd=http://127.0.0.1:%s\n' "$server" "$etcd_port" > "$state/endpoints"
+}
+
+alive() {
+  pid_of etcd >/dev/null || { log "etcd exited during startup"; return 1; }
+  pid_of kube-apiserver >/dev/null || { log "kube-apiserver exited during startup"; return 1; }
+}
+
+# A port can still be taken between our pick and the bind: then try again with new ones.
+start() {
+  local attempt
+  mkdir -p "$logs"
+  gen_pki
+  for attempt in 1 2 3; do
+    start_servers && break
+    if [ "$attempt" -lt 3 ] && grep -qs 'address already in use' "$logs/etcd.log" "$logs/kube-apiserver.log"; then
+      log "a port was taken meanwhile: retrying with others"
+      stop_all
+      continue
+    fi
+    fail "the cluster did not start"
+  done
+
+  local crds
+  crds="$(crd_dir)" || fail "could not prepare cert-manager CRDs"
+  log "installing cert-manager $cm_version CRDs"
+  k apply --server-side --field-manager=tapacme-test-cluster -f "$crds" >&2 ||
+    fail "applying cert-manager CRDs failed"
+  k wait --for=condition=Established --timeout=60s -f "$crds" >&2 ||
+    fail "cert-manager CRDs not Established"
+  k create namespace cert-manager >&2 || fail "creating namespace cert-manager failed"
+  # Without a controller-manager, RBAC bootstrap roles exist but "default" ServiceAccounts do
+  # not: that is deliberate (see README).
+  printf '%s\n' "$cm_version" > "$state/cert-manager-version"
+}
+
+k() { "$kubectl" --kubeconfig "$kubeconfig" "$@"; }
+
+live_leases() { # prints lease ids whose owner process still runs
+  local f pid
+  [ -d "$leases" ] || return 0
+  for f in "$leases"/*; do
+    [ -f "$f" ] || continue
+    pid="$(cat "$f")"
+    if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then echo "${f##*/}"; else rm -f "$f"; fi
+  done
+}
+
+# Serialise up/down: turbo may run several test packages that each call up at once. The
+# servers are started with fd 9 closed so that they do not hold the lock.
+with_lock() {
+  mkdir -p "$state"
+  exec 9>"$state/.lock"
+  flock 9
+}
+
+cmd_up() {
+  local lease="" owner
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --lease) lease="$2"; shift 2 ;;
+      *) die "unknown option for up: $1" ;;
+    esac
+  done
+  build
+  with_lock
+  local t0=$SECONDS
+  if is_ready; then
+    local running
+    running="$(cat "$state/cert-manager-version" 2>/dev/null || echo unknown)"
+    if [ "$running" = "$cm_version" ]; then
+      log "already up ($(sed -n 's/^server=//p' "$state/endpoints"), cert-manager $running CRDs)"
+    elif [ -n "$(live_leases)" ] || [ -f "$state/manual" ]; then
+      die "cluster is up with cert-manager $running CRDs and in use; $cm_version asked for (run down first, or use another TAPACME_CLUSTER_DIR)"
+    else
+      log "cluster is up with cert-manager $running CRDs, $cm_version asked for: restarting"
+      stop_all
+      start
+    fi
+  else
+    # Leftovers of a crashed or half-started cluster: clear them and start clean.
+    stop_all
+    rm -f "$state/manual"
+    start
+    log "up in $((SECONDS - t0))s"
+  fi
+  if [ -n "$lease" ]; then
+    mkdir -p "$leases"
+    owner="${TAPACME_LEASE_PID:-$PPID}"
+    echo "$owner" > "$leases/$lease"
+  else
+    touch "$state/manual" # started or claimed by a person: leases never stop it
+  fi
+  cmd_env
+}
+
+cmd_down() {
+  local lease=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --lease) lease="$2"; shift 2 ;;
+      *) die "unknown option for down: $1" ;;
+    esac
+  done
+  with_lock
+  if [ -n "$lease" ]; then
+    rm -f "$leases/$lease"
+    if [ -f "$state/manual" ]; then log "kept up (started by cluster.sh up)"; return; fi
+    if [ -n "$(live_leases)" ]; then log "kept up (still leased: $(live_leases | tr '\n' ' '))"; return; fi
+  fi
+  stop_all
+  rm -rf "$leases" "$state/manual" "$state/endpoints" "$state/cert-manager-version" "$state/etcd"
+  log "down"
+}
+
+cmd_status() {
+  if is_ready; then
+    log "up: $(sed -n 's/^server=//p' "$state/endpoints" 2>/dev/null), etcd pid $(pid_of etcd), kube-apiserver pid $(pid_of kube-apiserver), cert-manager $(cat "$state/cert-manager-version" 2>/dev/null) CRDs"
+    return 0
+  fi
+  log "down"
+  return 1
+}
+
+cmd_env() {
+  if [ "${1:-}" = --json ]; then
+    json() { local v="${2//\\/\\\\}"; printf '"%s":"%s"' "$1" "${v//\"/\\\"}"; }
+    printf '{%s,%s,%s,%s,%s}\n' "$(json KUBECONFIG "$kubeconfig")" "$(json TAPACME_KUBECONFIG "$kubeconfig")" \
+      "$(json TAPACME_KUBECONFIG_LIMITED "$kubeconfig_limited")" "$(json TAPACME_KUBECTL "$kubectl")" \
+      "$(json TAPACME_CERT_MANAGER_VERSION "$(cat "$state/cert-manager-version" 2>/dev/null || echo "$cm_version")")"
+    return
+  fi
+  printf 'export KUBECONFIG=%q\n' "$kubeconfig"
+  printf 'export TAPACME_KUBECONFIG=%q\n' "$kubeconfig"
+  printf 'export TAPACME_KUBECONFIG_LIMITED=%q\n' "$kubeconfig_limited"
+  printf 'export TAPACME_KUBECTL=%q\n' "$kubectl"
+  printf 'export TAPACME_CERT_MANAGER_VERSION=%q\n' "$(cat "$state/cert-manager-version" 2>/dev/null || echo "$cm_version")"
+}
+
+cmd="${1:-}"
+shift || true
+case "$cmd" in
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
+  status) cmd_status ;;
+  env) cmd_env "$@" ;;
+  build) build ;;
+  kubectl) build; exec "$kubectl" --kubeconfig "$kubeconfig" "$@" ;;
+  *) sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
