@@ -274,6 +274,7 @@ start_servers() {
   # clean up after an earlier run anyway.
   rm -rf "$state/etcd"
 
+  local t=$SECONDS
   read -r etcd_port peer_port api_port <<<"$(free_ports 3)"
   server="https://127.0.0.1:$api_port"
 
@@ -320,7 +321,7 @@ start_servers() {
     [ "$i" = 600 ] && { log "kube-apiserver not ready after 60s"; return 1; }
     sleep 0.1
   done
-  log "kube-apiserver ready"
+  log "kube-apiserver ready after $((SECONDS - t))s"
   printf 'server=%s\netcd=http://127.0.0.1:%s\n' "$server" "$etcd_port" > "$state/endpoints"
 }
 
@@ -347,11 +348,14 @@ start() {
   local crds
   crds="$(crd_dir)" || fail "could not prepare cert-manager CRDs"
   log "installing cert-manager $cm_version CRDs"
-  k apply --server-side --field-manager=tapacme-test-cluster -f "$crds" >&2 ||
-    fail "applying cert-manager CRDs failed"
-  k wait --for=condition=Established --timeout=60s -f "$crds" >&2 ||
-    fail "cert-manager CRDs not Established"
-  k create namespace cert-manager >&2 || fail "creating namespace cert-manager failed"
+  local setup_log="$logs/setup.log"
+  : > "$setup_log"
+  k apply --server-side --field-manager=tapacme-test-cluster -f "$crds" >> "$setup_log" 2>&1 ||
+    { cat "$setup_log" >&2; fail "applying cert-manager CRDs failed"; }
+  k wait --for=condition=Established --timeout=60s -f "$crds" >> "$setup_log" 2>&1 ||
+    { cat "$setup_log" >&2; fail "cert-manager CRDs not Established"; }
+  k create namespace cert-manager >> "$setup_log" 2>&1 ||
+    { cat "$setup_log" >&2; fail "creating namespace cert-manager failed"; }
   # Without a controller-manager, RBAC bootstrap roles exist but "default" ServiceAccounts do
   # not: that is deliberate (see README).
   printf '%s\n' "$cm_version" > "$state/cert-manager-version"
@@ -429,7 +433,7 @@ cmd_down() {
   if [ -n "$lease" ]; then
     rm -f "$leases/$lease"
     if [ -f "$state/manual" ]; then log "kept up (started by cluster.sh up)"; return; fi
-    if [ -n "$(live_leases)" ]; then log "kept up (still leased: $(live_leases | tr '\n' ' '))"; return; fi
+    if [ -n "$(live_leases)" ]; then log "kept up (still leased: $(live_leases | paste -sd " "))"; return; fi
   fi
   stop_all
   rm -rf "$leases" "$state/manual" "$state/endpoints" "$state/cert-manager-version" "$state/etcd"
