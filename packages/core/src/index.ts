@@ -38,3 +38,6 @@ export type { SolverView, Http01Variant } from './model/issuer.js';
 export { certificateConsumers } from './model/certificate-consumers.js';
 export type { ConsumerEvidence, NamespaceEvidence } from './model/certificate-consumers.js';
 export { serviceAccountsByNamespace } from './model/service-accounts.js';
+
+// Durable coverage (issue 6): Kyverno / Namespace Provisioner documents and coverage detection.
+export * from './policies/index.js';
