@@ -39,6 +39,7 @@ export class ParsedFile {
   constructor(fileName: string, text: string) {
     this.fileName = fileName;
     this.source = new SourceText(text);
+    this.isYtt = /(^|\s)#@/m.test(text);
     this.docs = parseAllDocuments(text, { merge: true, prettyErrors: false }) as Document.Parsed[];
     if (!Array.isArray(this.docs)) this.docs = [];
     this.checkTemplate();
@@ -46,9 +47,7 @@ export class ParsedFile {
   }
 
   /** Carvel ytt files are YAML whose `#@` comments compute values at render time. */
-  get isYtt(): boolean {
-    return /(^|\s)#@/m.test(this.source.text);
-  }
+  readonly isYtt: boolean;
 
   get isTemplate(): boolean {
     return this.errors.some((e) => e.code === 'template');
