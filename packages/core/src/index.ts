@@ -41,3 +41,5 @@ export { serviceAccountsByNamespace } from './model/service-accounts.js';
 
 // Durable coverage (issue 6): Kyverno / Namespace Provisioner documents and coverage detection.
 export * from './policies/index.js';
+
+export * from './live/index.js';

@@ -1,0 +1,24 @@
+// Live-cluster analysis and fix planning: pure functions over a snapshot of listed objects.
+export { scanCluster, formatPath } from './scan.js';
+export type { ScanContext, ScanOptions, ScanResult } from './scan.js';
+export type {
+  EvidenceReport, FailureReport, IssuerReport, LiveFinding, LiveRuleId, NamespaceReport, NoFixNeeded, ProblemReport, PullSecretReport, ScanReport,
+  ServiceAccountReport, SolverReport,
+} from './report.js';
+export { emptySnapshot } from './snapshot.js';
+export type { ContainerSummary, ControllerInfo, CrdFacts, EventSummary, LiveSnapshot, PodSummary, SecretSummary } from './snapshot.js';
+export {
+  SOLVER_POD_LABEL, crdFactsFromIssuerCrd, findCertManagerController, keepIssuer, keepIssuerRefAndStatus, keepMetadata,
+  keepServiceAccount, slimMetadata, summarizeEvent, summarizePod, summarizeSecret, toManifestObject,
+} from './summarize.js';
+export { certManagerReport, compareVersions, flagValue, solverImageReport } from './cert-manager.js';
+export type { CertManagerReport, SolverImageReport } from './cert-manager.js';
+export { DEFAULT_SOLVER_IMAGE_REPOSITORY, formatImageRef, normalizeRegistryHost, parseImageRef } from './image-ref.js';
+export type { ImageRef } from './image-ref.js';
+export { DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE, coveringKey, credentialCovers, dockerConfigRegistries } from './docker-config.js';
+export { FIELD_MANAGER, PLACEHOLDER_DOCKER_CONFIG, parseFixPullSecretSource, planFix, reconcileOp, selectIssuers } from './plan.js';
+export type { ApiOp, FixPlan, OpAction, OpIntent, PlanOptions, FixPullSecretSource } from './plan.js';
+export { dns01References } from './secret-refs.js';
+export type { DnsReference } from './secret-refs.js';
+export { http01PodConfigs } from './solver-config.js';
+export type { Http01PodConfig } from './solver-config.js';

@@ -1,0 +1,36 @@
+import type { JsonPath } from '../model/manifest-object.js';
+import { isObj, str } from '../model/value.js';
+
+export interface DnsReference {
+  kind: 'Secret' | 'ServiceAccount';
+  name: string;
+  /** The key the solver reads from the Secret, when it names one. */
+  key?: string;
+  path: JsonPath;
+}
+
+/**
+ * Secrets (every `*SecretRef`) and ServiceAccounts (route53's `auth.kubernetes.serviceAccountRef`)
+ * a dns01 block makes cert-manager read, found by walking it, so the webhook provider's free-form
+ * config is covered too.
+ */
+export function dns01References(block: unknown, path: JsonPath = []): DnsReference[] {
+  const out: DnsReference[] = [];
+  if (Array.isArray(block)) {
+    block.forEach((v, i) => out.push(...dns01References(v, [...path, i])));
+    return out;
+  }
+  if (!isObj(block)) return out;
+  for (const [k, v] of Object.entries(block)) {
+    const here = [...path, k];
+    if (isObj(v) && /secretref$/i.test(k) && str(v['name'])) {
+      const key = str(v['key']);
+      out.push({ kind: 'Secret', name: str(v['name']) ?? '', ...(key ? { key } : {}), path: here });
+    } else if (isObj(v) && k === 'serviceAccountRef' && str(v['name'])) {
+      out.push({ kind: 'ServiceAccount', name: str(v['name']) ?? '', path: here });
+    } else {
+      out.push(...dns01References(v, here));
+    }
+  }
+  return out;
+}
