@@ -77,3 +77,16 @@ describe('dns01 from flags', () => {
     expect(dns01FromFlags('rfc2136', { 'rfc2136-nameserver': 'ns', 'rfc2136-tsig-algorithm': 'MD4' }).errors[0]).toMatch(/must be one of HMACMD5/);
   });
 });
+
+describe('dns01 fix keeps the surrounding style', () => {
+  it('an anchor on the whole solver is not in the way, and its alias follows', () => {
+    const before = issuer('    - &s\n      http01:\n        ingress:\n          class: a\n    - *s\n');
+    expect(fixText(before, { strategy: 'dns01', dns01: { route53: {} } })).toBe(issuer('    - &s\n      dns01:\n        route53: {}\n    - *s\n'));
+  });
+
+  it('flow without padding stays without padding; JSON keeps its spacing', () => {
+    expect(fixText(issuer('    - {http01: {ingress: {class: nginx}}}\n'), { strategy: 'dns01', dns01: route53 })).toBe(issuer('    - {dns01: {route53: {region: eu-west-1}}}\n'));
+    const json = '{"apiVersion": "cert-manager.io/v1", "kind": "Issuer", "metadata": {"name": "x"}, "spec": {"acme": {"server": "s", "privateKeySecretRef": {"name": "k"}, "solvers": [{"http01": {"ingress": {}}}]}}}';
+    expect(fixText(json, { strategy: 'dns01', dns01: route53 }, 'i.json')).toBe(json.replace('{"http01": {"ingress": {}}}', '{"dns01": {"route53": {"region": "eu-west-1"}}}'));
+  });
+});

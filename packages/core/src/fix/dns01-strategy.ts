@@ -76,12 +76,17 @@ function collectRegions(file: ParsedFile, findings: readonly Finding[], skipped:
 function danglingAlias(file: ParsedFile, r: Region, all: readonly Region[]): string | undefined {
   const doc = file.docs[r.docIndex];
   if (!doc) return undefined;
+  // Only anchors on nodes inside the removed value; an anchor on the solver itself stays.
   const anchors = new Set<string>();
-  visit(doc, {
-    Node(_k, node: Node) {
-      if (node.anchor && node.range && node.range[0] >= r.start && node.range[0] < r.end) anchors.add(node.anchor);
-    },
-  });
+  const value = r.pair.value as Node | null;
+  if (value && !isAlias(value)) {
+    if (value.anchor) anchors.add(value.anchor);
+    visit(value, {
+      Node(_k, node: Node) {
+        if (node.anchor) anchors.add(node.anchor);
+      },
+    });
+  }
   if (anchors.size === 0) return undefined;
   let reason: string | undefined;
   visit(doc, {
@@ -108,7 +113,10 @@ function replacementText(file: ParsedFile, r: Region, block: Obj, style: TextSty
   const keyText = style.keyQuote === 'double' ? '"dns01"' : style.keyQuote === 'single' ? "'dns01'" : 'dns01';
   const stringType = style.valueQuote === 'double' ? 'QUOTE_DOUBLE' : style.valueQuote === 'single' ? 'QUOTE_SINGLE' : 'PLAIN';
   if (r.flow || style.keyQuote === 'double') {
-    const flow = style.keyQuote === 'double' ? JSON.stringify(block) : stringify(block, { collectionStyle: 'flow', defaultStringType: stringType, defaultKeyType: 'PLAIN', lineWidth: 0 }).trim();
+    const padded = flowPadded(src.text, r);
+    const flow = style.keyQuote === 'double'
+      ? inlineJson(block, /"\s*:\s/.test(src.text.slice(r.start, r.end + 1)), padded)
+      : stringify(block, { collectionStyle: 'flow', flowCollectionPadding: padded, defaultStringType: stringType, defaultKeyType: 'PLAIN', lineWidth: 0 }).trim();
     return `${keyText}: ${flow}`;
   }
   const keyColumn = src.columnOf(r.start);
@@ -119,6 +127,24 @@ function replacementText(file: ParsedFile, r: Region, block: Obj, style: TextSty
     .map((l) => ' '.repeat(keyColumn + step) + l);
   const kept = commentsIn(file, r).map((c) => ' '.repeat(keyColumn + step) + c);
   return [`${keyText}:`, ...body, ...kept].join(src.eol);
+}
+
+/** Whether the flow collections around the entry are written `{ a: b }` rather than `{a: b}`. */
+function flowPadded(text: string, r: Region): boolean {
+  const value = r.pair.value as Node | null;
+  const range = value?.range;
+  const own = range && isCollection(value) && value.flow ? text.slice(range[0], range[1]) : text.slice(Math.max(0, r.start - 2), r.start);
+  return /^\{[ \t]|\{[ \t]$/.test(own);
+}
+
+/** JSON on one line, spaced as the file spaces it. */
+function inlineJson(v: unknown, spaced: boolean, padded: boolean): string {
+  if (Array.isArray(v)) return `[${v.map((x) => inlineJson(x, spaced, padded)).join(spaced ? ', ' : ',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const inner = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}${spaced ? ': ' : ':'}${inlineJson(x, spaced, padded)}`).join(spaced ? ', ' : ',');
+    return inner && padded ? `{ ${inner} }` : `{${inner}}`;
+  }
+  return JSON.stringify(v);
 }
 
 /** Indentation step the original http01 entry used for its children. */
