@@ -1,0 +1,181 @@
+// The incremental analyser must answer exactly what analyze answers, for any stream and any edit.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyze, IncrementalAnalyzer } from '../src/index.js';
+import { splitDocuments } from '../src/service/incremental.js';
+
+// TAPACME_FC_SCALE=10 searches ten times as many cases (run it after changing the splitter).
+const SCALE = Number(process.env['TAPACME_FC_SCALE'] ?? '1');
+
+const issuer = (name: string, ns: string | undefined, kind: 'ClusterIssuer' | 'Issuer', solver: string): string =>
+  `apiVersion: cert-manager.io/v1
+kind: ${kind}
+metadata:
+  name: ${name}
+${ns ? `  namespace: ${ns}\n` : ''}spec:
+  acme:
+    server: https://acme-v02.api.letsencrypt.org/directory
+    privateKeySecretRef:
+      name: key
+    solvers:
+${solver}`;
+
+const SOLVERS = [
+  '    - http01:\n        ingress:\n          class: contour\n',
+  '    - http01:\n        ingress:\n          class: nginx\n          podTemplate:\n            spec:\n              serviceAccountName: tap-acme-http01-solver\n',
+  '    - http01:\n        ingress:\n          ingressClassName: Bad/Name\n          podTemplate:\n            spec:\n              imagePullSecrets: [regcred]\n',
+  '    - dns01:\n        cloudflare:\n          apiTokenSecretRef: {name: cf, key: token}\n',
+  '    - dns01:\n        webhook: {}\n',
+  '    - http01: {gatewayHTTPRoute: {parentRefs: [{name: gw}]}}\n',
+  '    - selector: {dnsNames: ["a.example.com"]}\n      http01:\n        ingress: {}\n',
+];
+
+/** Documents and fragments that stress the splitter: markers, comments, broken YAML, templates, lists. */
+const fragmentArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(fc.constantFrom('le', 'tap', 'corp'), fc.constantFrom(undefined, 'team-a', 'team-b'), fc.constantFrom('ClusterIssuer' as const, 'Issuer' as const), fc.constantFrom(...SOLVERS)).map(([n, ns, k, s]) => issuer(n, ns, k, s)) },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom('team-a', 'team-b', ''), fc.constantFrom('le', 'tap'), fc.constantFrom('ClusterIssuer', 'Issuer')).map(([ns, n, k]) => `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n${ns ? `  namespace: ${ns}\n` : ''}spec:\n  secretName: web-tls\n  issuerRef:\n    name: ${n}\n    kind: ${k}\n`) },
+  { weight: 2, arbitrary: fc.constantFrom('team-a', 'team-b').map((ns) => `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tap-acme-http01-solver\n  namespace: ${ns}\nimagePullSecrets:\n- name: registry-credentials\n`) },
+  { weight: 1, arbitrary: fc.constant(`apiVersion: v1\nkind: List\nitems:\n- ${issuer('in-list', undefined, 'ClusterIssuer', SOLVERS[0] as string).replace(/\n(?=.)/g, '\n  ')}`) },
+  { weight: 1, arbitrary: fc.constant(`apiVersion: cert-manager.io/v1alpha2\nkind: ClusterIssuer\nmetadata: {name: old}\nspec: {acme: {solvers: [{http01: {ingress: {class: x}}}]}}\n`) },
+  { weight: 1, arbitrary: fc.constant('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      '---\n', '--- # next\n', '---\n---\n', '...\n', '... # end\n', '# just a comment\n', '\n', '--- |\n  block\n', '--- !!map\n',
+      'a: "unclosed\n', "b: 'unclosed\n", 'c: [1,\n', 'd: {x: 1\n', 'e: "closed"\n', "f: 'it''s'\n", '  indented: "q\n',
+      'g: {{ .Values.x }}\n', 'h: "{{ not a template }}"\n', 'x: &a {k: v}\ny: *a\n', 'x: *missing\n', '%YAML 1.2\n',
+      'key: value\n', '- item\n', '? complex\n: value\n', '---a\n', '....\n', 'v: #@ data.values.x\n', '\t\tbad: tab\n',
+    ),
+  },
+);
+
+const streamArb: fc.Arbitrary<string> = fc
+  .tuple(fc.array(fragmentArb, { minLength: 0, maxLength: 12 }), fc.array(fc.constantFrom('---\n', '', '---\n', '...\n'), { minLength: 12, maxLength: 12 }), fc.boolean(), fc.boolean(), fc.boolean())
+  .map(([frags, seps, crlf, bom, dropFinalNewline]) => {
+    let t = frags.map((f, i) => (i > 0 ? (seps[i] ?? '') : '') + f).join('');
+    if (dropFinalNewline) t = t.replace(/\n$/, '');
+    if (crlf) t = t.replace(/\n/g, '\r\n');
+    return bom ? `\ufeff${t}` : t;
+  });
+
+const editArb = fc.record({ at: fc.nat(), del: fc.nat({ max: 6 }), insert: fc.constantFrom('', 'x', ' ', '\n', '-', '---\n', '"', "'", ':', '#', '{', '}', 'dns01', '\n...\n', '{{') });
+
+function applyEdit(text: string, e: { at: number; del: number; insert: string }): string {
+  const at = text.length === 0 ? 0 : e.at % (text.length + 1);
+  return text.slice(0, at) + e.insert + text.slice(at + e.del);
+}
+
+function expectSame(inc: IncrementalAnalyzer, text: string, settings?: Parameters<typeof analyze>[1]['settings']): void {
+  const want = analyze(text, { fileName: inc.fileName, ...(settings ? { settings } : {}) });
+  const got = inc.analyze(text);
+  expect(got).toEqual(want);
+}
+
+describe('splitDocuments', () => {
+  it('starts a piece at every --- line and ends one after every ... line', () => {
+    const t = 'a: 1\n---\nb: 2\n...\nc: 3\n--- # x\n---a: no\n';
+    const b = splitDocuments(t);
+    expect(b.map((o) => t.slice(o, o + 4))).toEqual(['a: 1', '---\n', 'c: 3', '--- ', '']);
+    expect(b[b.length - 1]).toBe(t.length);
+  });
+
+  it('keeps a stream with a directive in one piece', () => {
+    expect(splitDocuments('%YAML 1.2\n---\na: 1\n---\nb: 2\n')).toEqual([0, 28]);
+  });
+
+  it('answers [0, 0] for an empty text', () => {
+    expect(splitDocuments('')).toEqual([0, 0]);
+  });
+});
+
+describe('IncrementalAnalyzer', () => {
+  it('equals analyze on generated streams', () => {
+    fc.assert(
+      fc.property(streamArb, (text) => {
+        expectSame(new IncrementalAnalyzer({ fileName: 'gen.yaml' }), text);
+      }),
+      { numRuns: 200 * SCALE },
+    );
+  }, 60_000 * SCALE);
+
+  it('equals analyze after every edit of a sequence, reusing its cache', () => {
+    fc.assert(
+      fc.property(streamArb, fc.array(editArb, { minLength: 1, maxLength: 8 }), (text, edits) => {
+        const inc = new IncrementalAnalyzer({ fileName: 'edit.yaml' });
+        expectSame(inc, text);
+        let t = text;
+        for (const e of edits) {
+          t = applyEdit(t, e);
+          expectSame(inc, t);
+        }
+      }),
+      { numRuns: 100 * SCALE },
+    );
+  }, 60_000 * SCALE);
+
+  it('equals analyze with rule settings, and after the settings change', () => {
+    const text = `${issuer('a', undefined, 'ClusterIssuer', SOLVERS[0] as string)}---\n${issuer('b', undefined, 'ClusterIssuer', SOLVERS[2] as string)}`;
+    const inc = new IncrementalAnalyzer({ fileName: 's.yaml', settings: { rules: { 'invalid-solver': 'off' } } });
+    expectSame(inc, text, { rules: { 'invalid-solver': 'off' } });
+    const severities = { rules: { 'http01-solver-missing-service-account': 'info', 'solver-pull-secrets-need-cert-manager-1.12': 'off' } } as const;
+    inc.setSettings(severities);
+    expectSame(inc, text, severities);
+    expect(inc.analyze(text).findings.map((f) => [f.rule, f.severity])).toEqual([
+      ['http01-solver-missing-service-account', 'info'],
+      ['invalid-solver', 'error'],
+      ['invalid-solver', 'error'],
+    ]);
+  });
+
+  it('parses only the edited document after a one-character edit', () => {
+    const docs = Array.from({ length: 50 }, (_, i) => issuer(`i${i}`, undefined, 'ClusterIssuer', SOLVERS[i % 2] as string));
+    const text = docs.join('---\n');
+    const inc = new IncrementalAnalyzer({ fileName: 'big.yaml' });
+    inc.analyze(text);
+    expect(inc.lastRun).toEqual({ pieces: 50, parsed: 50 });
+    const edited = text.replace('name: i24\n', 'name: i24x\n');
+    const r = inc.analyze(edited);
+    expect(inc.lastRun).toEqual({ pieces: 50, parsed: 1 });
+    // i0..i23 alternate 13- and 16-line documents, each followed by a --- line.
+    expect(r.findings.find((f) => f.object.name === 'i24x')?.range?.start).toMatchObject({ line: 12 * 13 + 12 * 16 + 24 + 10, character: 6 });
+    expect(r).toEqual(analyze(edited, { fileName: 'big.yaml' }));
+  });
+
+  it('reports the cross-document rule when a ServiceAccount document changes', () => {
+    const sa = (ns: string): string => `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tap-acme-http01-solver\n  namespace: ${ns}\n`;
+    const cert = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n  namespace: team-b\nspec:\n  secretName: s\n  issuerRef:\n    name: le\n    kind: ClusterIssuer\n';
+    const text = [issuer('le', undefined, 'ClusterIssuer', SOLVERS[1] as string), sa('team-b'), cert].join('---\n');
+    const inc = new IncrementalAnalyzer({ fileName: 'x.yaml' });
+    expect(inc.analyze(text).findings).toEqual([]);
+    const moved = text.replace('namespace: team-b\n---', 'namespace: team-a\n---');
+    const r = inc.analyze(moved);
+    expect(inc.lastRun.parsed).toBe(1);
+    expect(r.findings.map((f) => [f.rule, f.data?.['namespace']])).toEqual([['service-account-missing-in-namespace', 'team-b']]);
+    expect(r).toEqual(analyze(moved, { fileName: 'x.yaml' }));
+  });
+
+  it('parses the rest of the stream together after an unclosed quote, as analyze does', () => {
+    const text = `a: "open\n---\n${issuer('le', undefined, 'ClusterIssuer', SOLVERS[0] as string)}---\nb: "close"\n---\n${issuer('tap', undefined, 'ClusterIssuer', SOLVERS[0] as string)}`;
+    const inc = new IncrementalAnalyzer({ fileName: 'q.yaml' });
+    expectSame(inc, text);
+    expect(inc.lastRun.pieces).toBeLessThan(splitDocuments(text).length - 1);
+  });
+
+  it('reports a template marker alone, at its line in the whole file', () => {
+    const text = `${issuer('le', undefined, 'ClusterIssuer', SOLVERS[0] as string)}---\nname: {{ .Values.name }}\n`;
+    const r = new IncrementalAnalyzer({ fileName: 't.yaml' }).analyze(text);
+    expect(r.findings).toEqual([]);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]?.message).toContain('at line 15');
+    expect(r).toEqual(analyze(text, { fileName: 't.yaml' }));
+  });
+
+  it('keeps no more pieces than the last text has', () => {
+    const inc = new IncrementalAnalyzer({ fileName: 'x.yaml' });
+    inc.analyze('a: 1\n---\nb: 2\n---\nc: 3\n');
+    inc.analyze('z: 1\n');
+    expect(inc.lastRun).toEqual({ pieces: 1, parsed: 1 });
+    inc.analyze('a: 1\n');
+    expect(inc.lastRun.parsed).toBe(1);
+  });
+});
