@@ -17,7 +17,7 @@ describe('dns01 fix', () => {
   });
 
   it('writes flow style into flow style, and CRLF into CRLF', () => {
-    expect(fixText(issuer('    - http01: {ingress: {class: nginx}}\n'), { strategy: 'dns01', dns01: route53 })).toBe(issuer('    - dns01: { route53: { region: eu-west-1 } }\n'));
+    expect(fixText(issuer('    - http01: {ingress: {class: nginx}}\n'), { strategy: 'dns01', dns01: route53 })).toBe(issuer('    - dns01: {route53: {region: eu-west-1}}\n'));
     const crlf = issuer('    - http01:\n        ingress:\n          class: nginx\n').replace(/\n/g, '\r\n');
     expect(fixText(crlf, { strategy: 'dns01', dns01: route53 })).toBe(issuer('    - dns01:\n        route53:\n          region: eu-west-1\n').replace(/\n/g, '\r\n'));
   });
