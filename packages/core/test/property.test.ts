@@ -166,7 +166,7 @@ describe('generated issuers', () => {
       }),
       { numRuns: runs },
     );
-  });
+  }, 900_000);
 });
 
 function hasSa(solver: Record<string, unknown>, name?: string): boolean {
