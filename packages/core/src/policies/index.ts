@@ -11,3 +11,5 @@ export type { DurableEngine, DurableOptions, PullSecretSource } from './options.
 export {
   COVERAGE_LABEL, ISSUERS_ANNOTATION, SERVICE_ACCOUNTS_ANNOTATION, SECRETGEN_PLACEHOLDER_ANNOTATION, EMPTY_DOCKERCONFIGJSON, TAP_NS_LABEL,
 } from './labels.js';
+export { durableCoverage, WATCH_LEASE_NAME, WATCH_ISSUERS_ALL } from './coverage.js';
+export type { CoverageInput, DurableCoverage } from './coverage.js';
