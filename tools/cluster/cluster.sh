@@ -9,6 +9,7 @@
 #   cluster.sh env [--json]       print export lines (KUBECONFIG, TAPACME_KUBECTL, ...)
 #   cluster.sh build              only build the binaries into the cache
 #   cluster.sh kubectl ARGS...    run the built kubectl against the test cluster
+#   cluster.sh restart-apiserver  stop and start only kube-apiserver (same flags, ports and etcd data)
 #
 # Environment:
 #   TAPACME_CACHE                  binary cache root (default ${XDG_CACHE_HOME:-~/.cache}/tapacme)
@@ -464,6 +465,27 @@ cmd_env() {
   printf 'export TAPACME_CERT_MANAGER_VERSION=%q\n' "$(cat "$state/cert-manager-version" 2>/dev/null || echo "$cm_version")"
 }
 
+# Only kube-apiserver, with the exact command line it runs with (read from /proc), so ports,
+# certificates and etcd data stay: clients see the connection drop and must reconnect and relist.
+cmd_restart_apiserver() {
+  with_lock
+  local pid args=() i t=$SECONDS
+  pid="$(pid_of kube-apiserver)" || die "kube-apiserver is not running (cluster.sh up first)"
+  mapfile -d '' -t args < "/proc/$pid/cmdline"
+  stop_proc kube-apiserver
+  log "starting kube-apiserver again"
+  setsid "${args[@]}" >> "$logs/kube-apiserver.log" 2>&1 < /dev/null 9>&- &
+  echo $! > "$state/kube-apiserver.pid"
+  disown
+  for i in $(seq 1 600); do
+    pid_of kube-apiserver >/dev/null || { show_logs; die "kube-apiserver exited after the restart"; }
+    "$kubectl" --kubeconfig "$kubeconfig" --request-timeout=2s get --raw /readyz >/dev/null 2>&1 && break
+    [ "$i" = 600 ] && die "kube-apiserver not ready 60s after the restart"
+    sleep 0.1
+  done
+  log "kube-apiserver ready again after $((SECONDS - t))s"
+}
+
 cmd="${1:-}"
 shift || true
 case "$cmd" in
@@ -472,6 +494,7 @@ case "$cmd" in
   status) cmd_status ;;
   env) cmd_env "$@" ;;
   build) build ;;
+  restart-apiserver) cmd_restart_apiserver ;;
   kubectl) build; exec "$kubectl" --kubeconfig "$kubeconfig" "$@" ;;
-  *) sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
