@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { ParsedFile, validateDns01 } from '@tapacme/core';
+import { decodeUtf8 } from '../input/decode.js';
+
+export interface Dns01FileResult {
+  block?: Record<string, unknown>;
+  /** Problems with the file, each with the line to look at (null when it could not be read). */
+  errors: { file: string; line: number | null; message: string }[];
+}
+
+const EXAMPLE = 'for example "route53:\\n  region: eu-west-1"';
+
+/**
+ * Read `--dns01-solver FILE`: the content of a dns01 block (a wrapping `dns01:` key is accepted too),
+ * validated as cert-manager's webhook would, with each problem on its line.
+ */
+export async function readDns01SolverFile(path: string): Promise<Dns01FileResult> {
+  let text: string | undefined;
+  try {
+    text = decodeUtf8(await readFile(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file; check the path given to --dns01-solver' : code === 'EACCES' ? "permission denied; check the file's permissions" : `cannot read: ${(e as Error).message}`;
+    return { errors: [{ file: path, line: null, message: why }] };
+  }
+  if (text === undefined) return { errors: [{ file: path, line: null, message: 'not UTF-8 text; --dns01-solver takes a YAML file' }] };
+  const file = new ParsedFile(path, text);
+  if (file.errors.length > 0) return { errors: file.errors.map((e) => ({ file: path, line: e.line, message: e.message })) };
+  const docs = file.docs.filter((d) => d.contents !== null);
+  if (docs.length !== 1) {
+    return { errors: [{ file: path, line: 1, message: `--dns01-solver takes one YAML document with the dns01 block's content, found ${docs.length}; ${EXAMPLE}` }] };
+  }
+  const docIndex = file.docs.indexOf(docs[0] as (typeof file.docs)[number]);
+  let value = (docs[0]?.toJS({ maxAliasCount: 10_000 }) as unknown) ?? null;
+  let prefix: string[] = [];
+  if (isObj(value) && Object.keys(value).length === 1 && isObj(value['dns01'])) {
+    value = value['dns01'];
+    prefix = ['dns01'];
+  }
+  if (!isObj(value)) return { errors: [{ file: path, line: 1, message: `--dns01-solver must hold a mapping, the dns01 block's content; ${EXAMPLE}` }] };
+  const problems = validateDns01(value);
+  if (problems.length > 0) {
+    return {
+      errors: problems.map((p) => {
+        const range = file.locate(docIndex, [...prefix, ...p.path], 'key');
+        return { file: path, line: range ? range.start.line + 1 : 1, message: `dns01${p.path.length > 0 ? `.${p.path.join('.')}` : ''}: ${p.message}` };
+      }),
+    };
+  }
+  return { block: value, errors: [] };
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import { analyzeParsed, DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT, fix, FixError, ParsedFile } from '@tapacme/core';
+import type { Finding, FixOptions, RuleId } from '@tapacme/core';
+import type { ParsedArgs } from '../args.js';
+import { ExitCode } from '../exit-codes.js';
+import { collectInputs } from '../input/collect-inputs.js';
+import type { InputFile } from '../input/collect-inputs.js';
+import { inputPaths } from '../input/input-paths.js';
+import { readStdin } from '../input/read-stdin.js';
+import type { Io } from '../output/io.js';
+import { toLocation } from '../output/location.js';
+import { buildReport } from '../output/report.js';
+import { textErrors } from '../output/text-report.js';
+import { UsageError } from '../usage-error.js';
+import { writeErrorMessage, writeFileAtomic } from './atomic-write.js';
+import { planServiceAccounts } from './emit-plan.js';
+import type { EmitRequest } from './emit-plan.js';
+import { resolveFixSettings } from './fix-settings.js';
+import type { FixSettings } from './fix-settings.js';
+import { unifiedDiff } from './unified-diff.js';
+
+type Outcome = { status: 'changed'; text: string } | { status: 'unchanged' } | { status: 'failed' };
+
+/** `fix` on files and stdin: analyse all inputs together, fix each file, then print, diff or write. */
+export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
+  const resolved = await resolveFixSettings(args, { serviceAccountName: DEFAULT_SERVICE_ACCOUNT });
+  if (!resolved.settings) {
+    io.err(textErrors(resolved.fileErrors.map((e) => ({ ...e, column: null, code: 'dns01-solver' })), io.errStyle));
+    io.err('nothing was changed\n');
+    return ExitCode.inputError;
+  }
+  const settings = resolved.settings;
+  const paths = inputPaths(args, existsSync);
+  if (paths.length === 0) throw new UsageError('give the files to fix, or - to read stdin');
+  if (settings.write && paths.includes('-')) throw new UsageError('--write cannot write back to stdin; leave out --write to print the fixed text');
+  if (paths.includes('-') && io.stdinIsTTY) io.err('reading manifests from stdin (end with Ctrl-D)\n');
+
+  const inputs = await collectInputs(paths, { recursive: args.bool('recursive'), readStdin });
+  const inputCount = inputs.files.length + inputs.problems.length;
+  if (!settings.write && !settings.diff && inputCount > 1) {
+    throw new UsageError(`${inputCount} files to fix: add --diff to review the changes or --write to apply them (printing the fixed text takes exactly one file or -)`);
+  }
+
+  const parsed = inputs.files.map((f) => new ParsedFile(f.fileName, f.text));
+  const result = analyzeParsed(parsed, { serviceAccountName: settings.serviceAccountName, ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}) });
+  const texts = new Map(inputs.files.map((f) => [f.fileName, f.text]));
+  const report = buildReport(result, inputs.problems, texts, inputCount);
+  io.err(textErrors(report.errors, io.errStyle));
+  const blocked = new Set(report.errors.map((e) => e.file));
+
+  const plan = settings.emit
+    ? planServiceAccounts({
+        files: parsed,
+        findings: result.findings,
+        blocked,
+        serviceAccountName: settings.serviceAccountName,
+        pullSecretName: settings.pullSecretName,
+        defaultPullSecret: DEFAULT_PULL_SECRET,
+      })
+    : undefined;
+  for (const note of plan?.notes ?? []) io.err(`${io.errStyle.yellow('note:')} ${note}\n`);
+
+  const failed = new Set(blocked);
+  let changed = 0;
+  let unchanged = 0;
+  const byFile = groupBy(result.findings, (f) => f.fileName ?? '');
+  for (const file of inputs.files) {
+    if (blocked.has(file.fileName)) continue;
+    const outcome = fixOne(file, byFile.get(file.fileName) ?? [], settings, plan?.byFile.get(file.fileName) ?? [], io);
+    if (outcome.status === 'failed') {
+      failed.add(file.fileName);
+      continue;
+    }
+    if (outcome.status === 'unchanged') {
+      unchanged++;
+      if (!settings.write && !settings.diff) io.out(file.text);
+      continue;
+    }
+    changed++;
+    if (settings.diff) io.out(unifiedDiff(file.fileName, file.text, outcome.text, io.outStyle));
+    if (settings.write) {
+      try {
+        if (!file.realPath || !file.stats) throw new Error('no file to write to');
+        await writeFileAtomic(file.realPath, outcome.text, file.stats);
+      } catch (e) {
+        io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.red('error')}  ${io.errStyle.dim('write')}  ${writeErrorMessage(e)}\n`);
+        failed.add(file.fileName);
+        changed--;
+      }
+    } else if (!settings.diff) {
+      io.out(outcome.text);
+    }
+  }
+
+  reportLeftovers(result.findings, settings, blocked, io);
+  io.err(summary(settings, changed, unchanged, failed.size, io));
+  return failed.size > 0 ? ExitCode.inputError : ExitCode.ok;
+}
+
+function fixOne(file: InputFile, findings: readonly Finding[], settings: FixSettings, emits: readonly EmitRequest[], io: Io): Outcome {
+  const base: FixOptions = { strategy: settings.strategy, fileName: file.fileName, serviceAccountName: settings.serviceAccountName, ...(settings.dns01 ? { dns01: settings.dns01 } : {}) };
+  try {
+    let r = fix(file.text, findings, base);
+    const skipped = [...r.skipped];
+    for (const e of emits) {
+      // One call per ServiceAccount name: core verifies each addition on its own.
+      const next = fix(r.text, [], {
+        strategy: 'serviceaccount',
+        fileName: file.fileName,
+        serviceAccountName: e.serviceAccountName,
+        emitServiceAccounts: { namespaces: e.namespaces, pullSecretName: e.pullSecretName, issuer: e.issuer },
+      });
+      skipped.push(...next.skipped);
+      r = next;
+    }
+    for (const s of skipped) {
+      const loc = s.finding?.range ? toLocation(s.finding.range, file.text) : undefined;
+      const where = loc ? `${file.fileName}:${loc.line}:${loc.column}` : file.fileName;
+      io.err(`${io.errStyle.bold(where)}  ${io.errStyle.yellow('warning')}  ${io.errStyle.dim('not-fixed')}  ${s.reason}\n`);
+    }
+    return r.text === file.text ? { status: 'unchanged' } : { status: 'changed', text: r.text };
+  } catch (e) {
+    if (!(e instanceof FixError)) throw e;
+    io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.red('error')}  ${io.errStyle.dim('fix')}  ${e.message}\n`);
+    return { status: 'failed' };
+  }
+}
+
+/** Findings that this fix does not address, so nobody mistakes a clean run for a clean check. */
+function reportLeftovers(findings: readonly Finding[], settings: FixSettings, blocked: ReadonlySet<string>, io: Io): void {
+  const handled = new Set<RuleId>(['http01-solver-missing-service-account']);
+  if (settings.emit) handled.add('service-account-missing-in-namespace');
+  const left = findings.filter((f) => !handled.has(f.rule) && !blocked.has(f.fileName ?? ''));
+  if (left.length === 0) return;
+  const rules = [...new Set(left.map((f) => f.rule))].join(', ');
+  io.err(`${io.errStyle.yellow('note:')} ${left.length} finding${left.length === 1 ? '' : 's'} need${left.length === 1 ? 's' : ''} another change (${rules}); run check to see ${left.length === 1 ? 'it' : 'them'}\n`);
+}
+
+function summary(settings: FixSettings, changed: number, unchanged: number, failed: number, io: Io): string {
+  const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
+  const verb = settings.write ? 'fixed' : settings.diff ? 'would fix' : 'fixed';
+  const parts = [`${verb} ${files(changed)}`];
+  if (unchanged > 0) parts.push(`${files(unchanged)} had nothing to fix`);
+  if (failed > 0) parts.push(`${files(failed)} could not be processed (see above); ${settings.write ? 'they were not changed' : 'no output for them'}`);
+  if (!settings.write && changed > 0) parts.push(settings.diff ? 'add --write to apply' : 'the fixed text is on stdout');
+  const colour = failed > 0 ? io.errStyle.red : changed > 0 ? io.errStyle.green : (s: string): string => s;
+  return `${colour(parts.join('; '))}\n`;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
