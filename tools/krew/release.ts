@@ -1,0 +1,127 @@
+// `pnpm release:krew`: turns the CLI bundle into self-contained executables (Node.js single-executable
+// applications), one archive per krew platform, and the krew manifest, under dist/krew/.
+// Run with Node 24 (type stripping); see tools/krew/README.md.
+//
+// Environment:
+//   TAPACME_BUNDLE            the CommonJS bundle (default apps/kubectl-tapacme/dist/kubectl-tapacme.cjs)
+//   TAPACME_RELEASE_BASE_URL  where the archives will be downloaded from
+//                             (default https://github.com/tapacme/tapacme/releases/download/v<version>)
+//   TAPACME_CACHE             Node binaries and build tools (default ~/.cache/tapacme)
+//   SOURCE_DATE_EPOCH         timestamp inside the archives (default: the last commit's time)
+process.env['TZ'] = 'UTC'; // zip stores local times: keep the archives the same everywhere
+
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeTarGz, writeZip } from './lib/archive.ts';
+import type { ArchiveEntry } from './lib/archive.ts';
+import { completionScript } from './lib/completion-script.ts';
+import { renderManifest } from './lib/manifest.ts';
+import { ensureNode } from './lib/node-bin.ts';
+import { ensureNpmTools } from './lib/npm-tools.ts';
+import { log, run, which } from './lib/run.ts';
+import { makeExecutable, prepareBlob } from './lib/sea.ts';
+import { archiveName, completeName, exeName, platforms, targets } from './lib/targets.ts';
+import type { Target } from './lib/targets.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = join(root, 'dist', 'krew');
+const cliPkg = JSON.parse(readFileSync(join(root, 'apps', 'kubectl-tapacme', 'package.json'), 'utf8')) as { version: string };
+const version = `v${cliPkg.version}`;
+const baseUrl = (process.env['TAPACME_RELEASE_BASE_URL'] || `https://github.com/tapacme/tapacme/releases/download/${version}`).replace(/\/+$/, '');
+const bundle = process.env['TAPACME_BUNDLE'] || join(root, 'apps', 'kubectl-tapacme', 'dist', 'kubectl-tapacme.cjs');
+const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+function sourceDate(): Date {
+  const env = process.env['SOURCE_DATE_EPOCH'];
+  if (env) return new Date(Number(env) * 1000);
+  const r = spawnSync('git', ['log', '-1', '--format=%ct'], { cwd: root, encoding: 'utf8' });
+  const t = Number(r.stdout.trim());
+  return new Date((Number.isFinite(t) && t > 0 ? t : 315532800) * 1000);
+}
+
+function ensureOsslsigncode(): void {
+  if (which('osslsigncode')) return;
+  if (process.getuid?.() === 0 && which('apt-get')) {
+    log('installing osslsigncode (apt-get), needed to unsign node.exe before injection');
+    run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq osslsigncode']);
+    return;
+  }
+  throw new Error('osslsigncode is missing: apt-get install osslsigncode');
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+async function buildTarget(t: Target, tools: string, date: Date): Promise<string> {
+  const runtime = ensureNode(t.runtime, t.blobBuilder);
+  const builder = ensureNode(t.blobBuilder);
+  const work = join(out, 'build', t.id);
+  mkdirSync(work, { recursive: true });
+  const blob = prepareBlob({ builderNode: builder.bin, bundle, useCodeCache: t.useCodeCache, workDir: join(work, 'blob') });
+  const stage = join(work, 'stage');
+  mkdirSync(stage, { recursive: true });
+  const exe = join(stage, exeName(t));
+  await makeExecutable({ target: t, runtime: runtime.bin, blob, out: exe, tools });
+
+  const complete = join(stage, completeName(t));
+  writeFileSync(complete, completionScript(t.os), { mode: 0o755 });
+  copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
+  copyFileSync(runtime.license, join(stage, 'LICENSE-node'));
+  const entries: ArchiveEntry[] = [
+    { path: exe, name: exeName(t), executable: true },
+    { path: complete, name: completeName(t), executable: true },
+    { path: join(stage, 'LICENSE'), name: 'LICENSE', executable: false },
+    { path: join(stage, 'LICENSE-node'), name: 'LICENSE-node', executable: false },
+  ];
+  const archive = join(out, archiveName(t));
+  if (t.os === 'windows') await writeZip(join(tools, 'yazl', 'index.js'), archive, entries, date);
+  else writeTarGz(archive, entries, date);
+  log(`${t.id}: ${exeName(t)} ${mib(statSync(exe).size)}, ${relative(root, archive)} ${mib(statSync(archive).size)} (node ${t.runtime.version}${t.useCodeCache ? ', code cache' : ''})`);
+  return exe;
+}
+
+/** The host's executable must answer --version with the package version, without complaints. */
+function smokeTest(exe: string): void {
+  const r = spawnSync(exe, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: '/usr/bin:/bin' } });
+  if (r.status !== 0 || r.stdout.trim() !== cliPkg.version || r.stderr.trim() !== '') {
+    throw new Error(`${exe} --version: exit ${r.status}, stdout ${JSON.stringify(r.stdout)}, stderr ${JSON.stringify(r.stderr)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  statSync(bundle);
+  const bundleVersion = run(process.execPath, [bundle, '--version']).stdout.trim();
+  if (bundleVersion !== cliPkg.version) throw new Error(`${bundle} says version ${bundleVersion}, package.json ${cliPkg.version}`);
+  ensureOsslsigncode();
+  const tools = ensureNpmTools();
+  const date = sourceDate();
+
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'plugins'), { recursive: true });
+  const exes = new Map<string, string>();
+  for (const t of targets) exes.set(t.id, await buildTarget(t, tools, date));
+  if (process.platform === 'linux' && process.arch === 'x64') smokeTest(exes.get('linux-amd64')!);
+
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  const manifest = renderManifest(
+    version,
+    platforms.map((p) => {
+      const t = byId.get(p.target)!;
+      const file = archiveName(t);
+      return { os: p.os, arch: p.arch, uri: `${baseUrl}/${file}`, sha256: sha256(join(out, file)), bin: exeName(t) };
+    }),
+  );
+  writeFileSync(join(out, 'plugins', 'tapacme.yaml'), manifest);
+  const sums = targets.map((t) => `${sha256(join(out, archiveName(t)))}  ${archiveName(t)}\n`).join('');
+  writeFileSync(join(out, 'SHA256SUMS'), sums);
+  log(`wrote ${relative(root, join(out, 'plugins', 'tapacme.yaml'))} for ${version} (${platforms.length} platforms, uri base ${baseUrl})`);
+}
+
+main().catch((err: unknown) => {
+  log(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
