@@ -75,6 +75,10 @@ describe('dns01 from flags', () => {
     expect(dns01FromFlags('digitalocean', { 'digitalocean-token-secret-ref': 'nokey' }).errors[0]).toMatch(/--digitalocean-token-secret-ref takes NAME:KEY/);
     expect(dns01FromFlags('nope', {}).errors[0]).toMatch(/unknown DNS01 provider "nope"/);
     expect(dns01FromFlags('rfc2136', { 'rfc2136-nameserver': 'ns', 'rfc2136-tsig-algorithm': 'MD4' }).errors[0]).toMatch(/must be one of HMACMD5/);
+    // A rule over several fields names each of their flags.
+    expect(dns01FromFlags('cloudflare', {}).errors).toEqual([
+      'dns01.cloudflare: apiKeySecretRef or apiTokenSecretRef is required (--cloudflare-api-token-secret-ref or --cloudflare-api-key-secret-ref)',
+    ]);
   });
 });
 

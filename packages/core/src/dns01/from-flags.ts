@@ -61,7 +61,9 @@ export function dns01FromFlags(providerKey: string, values: Readonly<Record<stri
     return {
       errors: problems.map((p) => {
         const field = provider.fields.find((f) => p.path.slice(1).join('.').startsWith(f.path.join('.')) && f.path.length > 0);
-        const hint = field ? ` (--${fieldFlag(provider, field)})` : '';
+        // A rule about the provider as a whole ("apiKeySecretRef or apiTokenSecretRef is required") names its fields in the message.
+        const named = field ? [field] : provider.fields.filter((f) => f.path.length > 0 && new RegExp(`\\b${f.path[f.path.length - 1] ?? ''}\\b`).test(p.message));
+        const hint = named.length > 0 ? ` (${named.map((f) => `--${fieldFlag(provider, f)}`).join(' or ')})` : '';
         return `dns01.${p.path.join('.')}: ${p.message}${hint}`;
       }),
     };
