@@ -35,6 +35,10 @@ const result = await build({
   alias: {
     // See src/bundle/y18n-english.ts: no locale files at run time.
     y18n: join(here, 'src', 'bundle', 'y18n-english.ts'),
+    // The cluster client (src/cluster): tr46 asks for Node's deprecated punycode (DEP0040 on every
+    // start); optional helpers are required in try/catch and must fail the same way when bundled.
+    punycode: 'punycode/',
+    ...Object.fromEntries(['encoding', 'bufferutil', 'utf-8-validate', 'supports-color'].map((m) => [m, join(here, 'src', 'cluster', 'bundle', 'absent-optional.cjs')])),
   },
 });
 

@@ -1,0 +1,275 @@
+// A small REST client over node:https. @kubernetes/client-node (ESM-only, large) is imported here
+// lazily, only to turn the kubeconfig user into credentials (certificates, tokens, exec plugins,
+// auth providers, proxies); requests, pagination and server-side apply are done here so that every
+// request is counted, paginated lists are reduced page by page, and the apply content type is right.
+import http from 'node:http';
+import https from 'node:https';
+import { ApiError } from './errors.js';
+import type { ResolvedConfig } from './kubeconfig.js';
+import { KubeconfigError } from './kubeconfig.js';
+import { resourcePath } from './resources.js';
+import type { Resource } from './resources.js';
+
+type Obj = Record<string, unknown>;
+
+export const FIELD_MANAGER = 'kubectl-tapacme';
+const USER_AGENT = 'kubectl-tapacme';
+
+export interface RequestInfo {
+  method: string;
+  path: string;
+  /** The Kubernetes verb (list, get, patch, ...), for counting and messages. */
+  verb: string;
+  resource: string;
+  group: string;
+  namespace?: string;
+  name?: string;
+  dryRun: boolean;
+}
+
+/** Sees every request before it is sent and after it completes (counting, logging in tests). */
+export interface Middleware {
+  pre?(req: RequestInfo): void;
+  post?(req: RequestInfo, status: number, ms: number): void;
+}
+
+export class RequestStats implements Middleware {
+  requests = 0;
+  /** Requests that could change something (dry-run ones excluded). */
+  writes = 0;
+  byVerb: Record<string, number> = {};
+  pre(req: RequestInfo): void {
+    this.requests++;
+    this.byVerb[req.verb] = (this.byVerb[req.verb] ?? 0) + 1;
+    if (!req.dryRun && ['create', 'patch', 'update', 'delete'].includes(req.verb)) this.writes++;
+  }
+}
+
+export interface ClientOptions {
+  middleware?: Middleware[];
+  /** Parallel connections to the API server. */
+  maxSockets?: number;
+}
+
+interface Transport {
+  module: typeof https | typeof http;
+  agent: http.Agent;
+  headers: Record<string, string>;
+  auth?: string;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Page size (limit); 0 lists in one response. */
+  limit: number;
+  /** The API version to list, when not the resource's default. */
+  version?: string;
+}
+
+export interface ApplyOptions {
+  dryRun: boolean;
+  force: boolean;
+}
+
+export class KubeClient {
+  readonly stats = new RequestStats();
+  private readonly middleware: Middleware[];
+
+  private constructor(
+    readonly config: ResolvedConfig,
+    private transport: Transport,
+    private readonly refresh: () => Promise<Transport>,
+    options: ClientOptions,
+  ) {
+    this.middleware = [this.stats, ...(options.middleware ?? [])];
+  }
+
+  /** Load credentials for the resolved kubeconfig through client-node, imported only now. */
+  static async connect(config: ResolvedConfig, options: ClientOptions = {}): Promise<KubeClient> {
+    const k8s = await import('@kubernetes/client-node/dist/config.js');
+    const kc = new k8s.KubeConfig();
+    try {
+      kc.loadFromString(JSON.stringify(config.kubeconfig));
+    } catch (e) {
+      throw new KubeconfigError(`the kubeconfig entry for context "${config.contextName}" is invalid: ${(e as Error).message}`);
+    }
+    const maxSockets = options.maxSockets ?? 16;
+    const build = async (): Promise<Transport> => {
+      const opts: https.RequestOptions = { headers: {} };
+      try {
+        await kc.applyToHTTPSOptions(opts);
+      } catch (e) {
+        // client-node refuses http:// without insecure-skip-tls-verify; kubectl allows plain HTTP.
+        if (!config.server.startsWith('http:')) throw new KubeconfigError(`cannot load credentials for user "${config.userName}": ${(e as Error).message}`);
+      }
+      const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Accept: 'application/json' };
+      for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
+      const plain = config.server.startsWith('http:');
+      const proxied = config.kubeconfig['clusters'] !== undefined && JSON.stringify(config.kubeconfig['clusters']).includes('"proxy-url"');
+      let agent: http.Agent;
+      if (proxied && opts.agent instanceof http.Agent) {
+        agent = opts.agent;
+      } else if (plain) {
+        agent = new http.Agent({ keepAlive: true, maxSockets });
+      } else {
+        agent = new https.Agent({
+          keepAlive: true, maxSockets,
+          ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.cert ? { cert: opts.cert } : {}), ...(opts.key ? { key: opts.key } : {}),
+          ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}), ...(opts.servername ? { servername: opts.servername } : {}),
+        });
+      }
+      const t: Transport = { module: plain ? http : https, agent, headers };
+      if (opts.auth) t.auth = opts.auth;
+      return t;
+    };
+    return new KubeClient(config, await build(), build, options);
+  }
+
+  /** Close idle connections so the process can exit. */
+  close(): void {
+    this.transport.agent.destroy();
+  }
+
+  private send(info: RequestInfo, query: Record<string, string>, body: string | undefined, contentType: string | undefined): Promise<{ status: number; text: string }> {
+    const url = new URL(this.config.server.replace(/\/+$/, '') + info.path);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const headers: Record<string, string | string[]> = { ...this.transport.headers };
+    if (this.config.asGroups.length > 0) headers['Impersonate-Group'] = this.config.asGroups;
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    return new Promise((resolve, reject) => {
+      const req = this.transport.module.request(url, { method: info.method, agent: this.transport.agent, headers, ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      if (this.config.timeoutMs > 0) req.setTimeout(this.config.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${this.config.timeoutMs} ms (--request-timeout)`), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** One request through the middleware, with a credential refresh on 401 and retries on throttling or a dropped connection. */
+  async request(info: RequestInfo, options: { query?: Record<string, string>; body?: string; contentType?: string } = {}): Promise<Obj> {
+    const query = { ...(options.query ?? {}) };
+    if (info.dryRun) query['dryRun'] = 'All';
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      for (const m of this.middleware) m.pre?.(info);
+      const started = performance.now();
+      let res: { status: number; text: string };
+      try {
+        res = await this.send(info, query, options.body, options.contentType);
+      } catch (e) {
+        for (const m of this.middleware) m.post?.(info, 0, performance.now() - started);
+        const code = (e as NodeJS.ErrnoException).code ?? '';
+        const idempotent = info.verb === 'get' || info.verb === 'list';
+        if (idempotent && attempt < 2 && ['ECONNRESET', 'EPIPE', 'ECONNREFUSED'].includes(code)) {
+          await sleep(200 * (attempt + 1));
+          continue;
+        }
+        throw new ApiError(0, code || 'NetworkError', `${(e as Error).message} (server ${this.config.server})`, info.verb, info.resource, info.group, info.namespace, info.name);
+      }
+      for (const m of this.middleware) m.post?.(info, res.status, performance.now() - started);
+      if (res.status >= 200 && res.status < 300) {
+        try {
+          return res.text ? (JSON.parse(res.text) as Obj) : {};
+        } catch {
+          throw new ApiError(res.status, 'BadResponse', `the answer is not JSON: ${res.text.slice(0, 200)}`, info.verb, info.resource, info.group, info.namespace, info.name);
+        }
+      }
+      if (res.status === 401 && !refreshed) {
+        // Exec plugins and auth providers hand out short-lived tokens: get a fresh one once.
+        refreshed = true;
+        this.transport = await this.refresh();
+        continue;
+      }
+      if ((res.status === 429 || res.status === 503) && attempt < 4) {
+        await sleep(250 * 2 ** attempt);
+        continue;
+      }
+      let reason = '';
+      let message = res.text.slice(0, 500);
+      try {
+        const s = JSON.parse(res.text) as Obj;
+        reason = typeof s['reason'] === 'string' ? s['reason'] : '';
+        message = typeof s['message'] === 'string' ? s['message'] : message;
+      } catch {
+        // not a Status object
+      }
+      throw new ApiError(res.status, reason || http.STATUS_CODES[res.status] || 'Error', message, info.verb, info.resource, info.group, info.namespace, info.name);
+    }
+  }
+
+  /** GET one object; undefined when it does not exist. */
+  async get(res: Resource, name: string, namespace?: string): Promise<Obj | undefined> {
+    try {
+      return await this.request({ method: 'GET', path: resourcePath(res, namespace, name), verb: 'get', resource: res.resource, group: res.group, ...(namespace ? { namespace } : {}), name, dryRun: false });
+    } catch (e) {
+      if (e instanceof ApiError && e.notFound) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * List every object of a resource across all namespaces (or one), page by page, mapping each item as
+   * its page arrives so that only the reduced form is kept. An expired continue token (410) starts over.
+   */
+  async list<T>(res: Resource, options: ListOptions, map: (item: Obj) => T | undefined): Promise<T[]> {
+    for (let restart = 0; ; restart++) {
+      const out: T[] = [];
+      let cont = '';
+      try {
+        do {
+          const query: Record<string, string> = {};
+          if (options.limit > 0) query['limit'] = String(options.limit);
+          if (cont) query['continue'] = cont;
+          if (options.labelSelector) query['labelSelector'] = options.labelSelector;
+          if (options.fieldSelector) query['fieldSelector'] = options.fieldSelector;
+          const page = await this.request(
+            { method: 'GET', path: resourcePath(res, options.namespace, undefined, options.version), verb: 'list', resource: res.resource, group: res.group, ...(options.namespace ? { namespace: options.namespace } : {}), dryRun: false },
+            { query },
+          );
+          const items = Array.isArray(page['items']) ? (page['items'] as Obj[]) : [];
+          // Lists leave apiVersion/kind off their items.
+          const apiVersion = res.group ? `${res.group}/${options.version ?? res.version}` : options.version ?? res.version;
+          for (const item of items) {
+            item['apiVersion'] ??= apiVersion;
+            item['kind'] ??= res.kind;
+            const v = map(item);
+            if (v !== undefined) out.push(v);
+          }
+          const meta = page['metadata'] as Obj | undefined;
+          cont = typeof meta?.['continue'] === 'string' ? meta['continue'] : '';
+        } while (cont);
+        return out;
+      } catch (e) {
+        if (e instanceof ApiError && e.expired && cont && restart < 3) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Server-side apply (application/apply-patch+yaml, field manager kubectl-tapacme). */
+  async apply(res: Resource, body: Obj, options: ApplyOptions): Promise<Obj> {
+    const meta = (body['metadata'] ?? {}) as Obj;
+    const name = String(meta['name'] ?? '');
+    const namespace = typeof meta['namespace'] === 'string' ? meta['namespace'] : undefined;
+    const query: Record<string, string> = { fieldManager: FIELD_MANAGER };
+    if (options.force) query['force'] = 'true';
+    return this.request(
+      { method: 'PATCH', path: resourcePath(res, namespace, name), verb: 'patch', resource: res.resource, group: res.group, ...(namespace ? { namespace } : {}), name, dryRun: options.dryRun },
+      // JSON is YAML: the apply content type with a JSON body.
+      { query, body: JSON.stringify(body), contentType: 'application/apply-patch+yaml' },
+    );
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,111 @@
+// One paginated list per kind, all in parallel, each page reduced to what the analysis needs as it
+// arrives (secrets lose their data here), so a scan makes a fixed number of requests however many
+// namespaces there are.
+import {
+  crdFactsFromIssuerCrd, findCertManagerController, keepIssuer, keepIssuerRefAndStatus, keepMetadata, keepServiceAccount, summarizeEvent, summarizePod,
+  summarizeSecret, toManifestObject,
+} from '@tapacme/core';
+import type { LiveSnapshot } from '@tapacme/core';
+import type { KubeClient } from './client.js';
+import { ApiError } from './errors.js';
+import { CRD_NAMES, RESOURCES } from './resources.js';
+import type { Resource, ResourceKey } from './resources.js';
+
+type Obj = Record<string, unknown>;
+
+/** Page sizes: large for small objects (a scan of 10,000 Certificates stays a few requests), small for Pods and Secrets (memory). */
+const PAGE: Partial<Record<ResourceKey, number>> = {
+  certificates: 5000, ingresses: 5000, serviceAccounts: 5000, challenges: 2000, clusterIssuers: 1000, issuers: 1000, gateways: 2000,
+  secrets: 1000, pods: 500, events: 500, deployments: 500,
+};
+
+export interface ReadOptions {
+  /** Overrides every page size (kubectl's --chunk-size; 0: no pagination). */
+  chunkSize?: number;
+}
+
+export interface SnapshotResult {
+  snapshot: LiveSnapshot;
+  /** What could not be read and what that leaves out (optional evidence only; missing essentials throw). */
+  warnings: string[];
+}
+
+/** Served version of a CRD to list (v1 when served). */
+function servedVersion(crd: Obj | undefined): string | undefined {
+  const versions = (crd?.['spec'] as Obj | undefined)?.['versions'];
+  if (!Array.isArray(versions)) return undefined;
+  const served = versions.filter((v): v is Obj => typeof v === 'object' && v !== null && (v as Obj)['served'] === true).map((v) => String(v['name']));
+  return served.includes('v1') ? 'v1' : served[0];
+}
+
+export async function readSnapshot(client: KubeClient, options: ReadOptions = {}): Promise<SnapshotResult> {
+  const warnings: string[] = [];
+  const limit = (key: ResourceKey): number => options.chunkSize ?? PAGE[key] ?? 500;
+  const list = <T>(key: ResourceKey, map: (o: Obj) => T | undefined, extra: { fieldSelector?: string; version?: string } = {}): Promise<T[]> =>
+    client.list(RESOURCES[key] as Resource, { limit: limit(key), ...extra }, map);
+  /** Evidence the scan can do without: a refusal becomes a warning instead of failing the scan. */
+  const optional = async <T>(what: string, p: Promise<T[]>, without: string): Promise<T[]> => {
+    try {
+      return await p;
+    } catch (e) {
+      if (e instanceof ApiError && (e.forbidden || e.notFound)) {
+        warnings.push(`${what}: ${e.forbidden ? 'forbidden' : 'not served'}; ${without}`);
+        return [];
+      }
+      throw e;
+    }
+  };
+  const getCrd = async (name: string): Promise<Obj | undefined> => {
+    try {
+      return await client.get(RESOURCES.crds, name);
+    } catch (e) {
+      if (e instanceof ApiError && e.forbidden) {
+        warnings.push(`cannot get CustomResourceDefinition ${name} (forbidden); ${name === CRD_NAMES.clusterIssuers ? 'the served podTemplate fields are inferred from the controller version' : 'assuming it is not installed'}`);
+        return name === CRD_NAMES.clusterIssuers ? { forbidden: true } : undefined;
+      }
+      throw e;
+    }
+  };
+
+  const [issuerCrd, secretExportCrd, gatewayCrd] = await Promise.all([getCrd(CRD_NAMES.clusterIssuers), getCrd(CRD_NAMES.secretExports), getCrd(CRD_NAMES.gateways)]);
+  const forbiddenCrd = issuerCrd?.['forbidden'] === true;
+  const cmInstalled = forbiddenCrd || issuerCrd !== undefined;
+  const gatewayVersion = servedVersion(gatewayCrd);
+  const none = <T>(): Promise<T[]> => Promise.resolve([]);
+
+  const [clusterIssuers, issuers, certificates, challenges, ingresses, gateways, pods, events, serviceAccounts, secrets, deployments] = await Promise.all([
+    cmInstalled ? list('clusterIssuers', (o) => toManifestObject(o, 'ClusterIssuer', 'cert-manager.io/v1', keepIssuer)) : none<never>(),
+    cmInstalled ? list('issuers', (o) => toManifestObject(o, 'Issuer', 'cert-manager.io/v1', keepIssuer)) : none<never>(),
+    cmInstalled ? list('certificates', (o) => toManifestObject(o, 'Certificate', 'cert-manager.io/v1', keepIssuerRefAndStatus)) : none<never>(),
+    cmInstalled ? optional('cannot list challenges', list('challenges', (o) => toManifestObject(o, 'Challenge', 'acme.cert-manager.io/v1', keepIssuerRefAndStatus)), 'pending challenges are not shown') : none<never>(),
+    list('ingresses', (o) => toManifestObject(o, 'Ingress', 'networking.k8s.io/v1', keepMetadata)),
+    gatewayVersion
+      ? optional('cannot list gateways', list('gateways', (o) => toManifestObject(o, 'Gateway', `gateway.networking.k8s.io/${gatewayVersion}`, keepMetadata), { version: gatewayVersion }), 'annotated Gateways are not counted')
+      : none<never>(),
+    optional('cannot list pods', list('pods', summarizePod), 'no solver Pod evidence, and no check whether nodes pull without credentials'),
+    optional('cannot list events', list('events', summarizeEvent, { fieldSelector: 'type=Warning' }), 'no event evidence'),
+    list('serviceAccounts', (o) => toManifestObject(o, 'ServiceAccount', 'v1', keepServiceAccount)),
+    // Helm release secrets are large and never pull secrets.
+    list('secrets', summarizeSecret, { fieldSelector: 'type!=helm.sh/release.v1' }),
+    optional('cannot list deployments', list('deployments', (o) => (isCandidateController(o) ? o : undefined)), 'the solver image is unknown (pass --solver-image)'),
+  ]);
+
+  const controller = findCertManagerController(deployments);
+  const snapshot: LiveSnapshot = {
+    issuers: [...clusterIssuers, ...issuers],
+    certificates, ingresses, gateways, challenges, serviceAccounts, secrets, pods, events,
+    crds: {
+      ...(forbiddenCrd ? { certManagerInstalled: true, podTemplateSpecFields: [] } : crdFactsFromIssuerCrd(issuerCrd)),
+      secretExport: secretExportCrd !== undefined,
+      gateway: gatewayVersion !== undefined,
+    },
+  };
+  if (controller) snapshot.controller = controller;
+  return { snapshot, warnings };
+}
+
+/** Keep only Deployments that could be cert-manager's controller (the rest are dropped page by page). */
+function isCandidateController(o: Obj): boolean {
+  const text = JSON.stringify((o['spec'] as Obj | undefined)?.['template'] ?? {});
+  return text.includes('cert-manager') || text.includes('--acme-http01-solver-image') || text.includes('--cluster-resource-namespace');
+}

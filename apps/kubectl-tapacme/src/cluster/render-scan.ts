@@ -1,0 +1,105 @@
+// Text, JSON and YAML renderings of the scan report. The JSON shape is the documented, stable one.
+import { stringify } from 'yaml';
+import type { IssuerReport, NamespaceReport, ScanReport } from '@tapacme/core';
+import type { Style } from '../output/style.js';
+
+/** The report in its documented key order (issuers and findings first), plus the read warnings. */
+export function scanJson(report: ScanReport, readWarnings: readonly string[]): Record<string, unknown> {
+  return {
+    issuers: report.issuers.map((i) => ({
+      kind: i.kind,
+      name: i.name,
+      namespace: i.namespace,
+      solvers: i.solvers,
+      namespaces: i.namespaces.map((n) => ({
+        name: n.name,
+        evidence: n.evidence,
+        serviceAccount: n.serviceAccount,
+        problems: n.problems,
+        failures: n.failures,
+      })),
+      apiVersion: i.apiVersion,
+      needsFix: i.needsFix,
+    })),
+    findings: report.findings,
+    certManager: report.certManager,
+    solverImage: report.solverImage,
+    noFixNeeded: report.noFixNeeded,
+    unattributedFailures: report.unattributedFailures,
+    warnings: [...readWarnings, ...report.warnings],
+    summary: report.summary,
+  };
+}
+
+export function renderScanJson(report: ScanReport, readWarnings: readonly string[]): string {
+  return `${JSON.stringify(scanJson(report, readWarnings), null, 2)}\n`;
+}
+
+export function renderScanYaml(report: ScanReport, readWarnings: readonly string[]): string {
+  return stringify(scanJson(report, readWarnings), { lineWidth: 0 });
+}
+
+const issuerLabel = (i: Pick<IssuerReport, 'kind' | 'name' | 'namespace'>): string => (i.namespace ? `${i.kind} ${i.namespace}/${i.name}` : `${i.kind} ${i.name}`);
+
+function sev(s: Style, severity: string): string {
+  return severity === 'error' ? s.red('error') : severity === 'warning' ? s.yellow('warning') : s.dim(severity);
+}
+
+/** How many healthy namespaces to name before "and N more". */
+const HEALTHY_SHOWN = 10;
+
+export function renderScanText(report: ScanReport, readWarnings: readonly string[], s: Style, prog: string): string {
+  const out: string[] = [];
+  const cm = report.certManager;
+  const version = cm.version ? `${cm.version} (${cm.versionSource === 'crd-label' ? 'CRD label' : 'controller image'})` : cm.versionRange ? `${cm.versionRange} (served schema)` : 'version unknown';
+  out.push(`${s.bold('cert-manager')} ${cm.installed ? version : 'not installed'}; podTemplate.spec.imagePullSecrets ${cm.podTemplateImagePullSecrets ? 'served' : 'not served'}${cm.secretgen ? '; secretgen-controller installed' : ''}`);
+  const img = report.solverImage;
+  const source = img.source === 'controller-flag' ? 'controller flag' : img.source === 'option' ? '--solver-image' : img.source === 'default' ? 'cert-manager default' : 'unknown: controller not found';
+  out.push(`${s.bold('solver image')} ${img.image} (${source})`);
+  for (const w of [...readWarnings, ...report.warnings]) out.push(`${s.yellow('warning:')} ${w}`);
+  if (report.noFixNeeded) out.push(`${s.green('no fix needed:')} ${report.noFixNeeded.reason} (${report.noFixNeeded.evidence.join(', ')})`);
+  out.push('');
+  if (report.issuers.length === 0) out.push('No ACME issuers.');
+  for (const i of report.issuers) {
+    out.push(`${s.bold(issuerLabel(i))}  ${i.needsFix ? s.red('needs a fix') : s.green('ok')}`);
+    for (const sv of i.solvers) {
+      const what = sv.type === 'http01' ? `http01 ${sv.variant ?? ''}, ${sv.serviceAccountName ? `serviceAccountName ${sv.serviceAccountName}` : 'no serviceAccountName'}${sv.imagePullSecrets.length > 0 ? `, imagePullSecrets ${sv.imagePullSecrets.join(', ')}` : ''}` : sv.type === 'dns01' ? `dns01 ${sv.dns01Provider ?? ''}` : 'invalid';
+      out.push(`  solver ${sv.index + 1}: ${what}`);
+    }
+    const key = i.namespace ? `Issuer/${i.namespace}/${i.name}` : `ClusterIssuer/${i.name}`;
+    for (const f of report.findings.filter((x) => x.issuer === key && x.kind === i.kind)) {
+      out.push(`  ${sev(s, f.severity)} ${f.rule}${f.path ? ` at ${f.path}` : ''}: ${f.message}`);
+    }
+    const troubled = i.namespaces.filter((n) => n.problems.length > 0 || n.failures.length > 0);
+    const healthy = i.namespaces.filter((n) => n.problems.length === 0 && n.failures.length === 0);
+    out.push(`  ${i.namespaces.length} namespace${i.namespaces.length === 1 ? '' : 's'} obtain certificates from it${troubled.length > 0 ? `, ${troubled.length} with problems` : ''}`);
+    for (const n of troubled) out.push(...namespaceLines(n, s));
+    if (healthy.length > 0) {
+      const names = healthy.slice(0, HEALTHY_SHOWN).map((n) => n.name).join(', ');
+      out.push(`    ${s.green('ok')}: ${names}${healthy.length > HEALTHY_SHOWN ? ` and ${healthy.length - HEALTHY_SHOWN} more (-o json lists all)` : ''}`);
+    }
+    out.push('');
+  }
+  if (report.unattributedFailures.length > 0) {
+    out.push(s.bold('Failures not matched to an issuer'));
+    for (const f of report.unattributedFailures) out.push(`  ${f.namespace}: ${f.kind} ${f.name} ${f.reason}: ${f.message}`);
+    out.push('');
+  }
+  const sum = report.summary;
+  const line = `${sum.issuers} ACME issuer${sum.issuers === 1 ? '' : 's'}, ${sum.namespaces} namespace${sum.namespaces === 1 ? '' : 's'}: ${sum.errors} error${sum.errors === 1 ? '' : 's'}, ${sum.warnings} warning${sum.warnings === 1 ? '' : 's'}`;
+  out.push(report.issuers.some((i) => i.needsFix) ? `${line}. Fix with \`${prog} fix\` (preview: \`${prog} fix --dry-run=server\`).` : `${line}.`);
+  return `${out.join('\n')}\n`;
+}
+
+function namespaceLines(n: NamespaceReport, s: Style): string[] {
+  const ev = n.evidence.map((e) => `${e.kind} ${e.name}${e.via === 'annotation' ? ' (annotation)' : ''}`).join(', ');
+  const lines = [`    ${s.bold(n.name)}  ${s.dim(ev)}`];
+  const sa = n.serviceAccount;
+  if (sa) {
+    const secrets = sa.imagePullSecrets.map((p) => `${p.name}${!p.exists ? ' (missing)' : !p.dockerConfigJson ? ' (not dockerconfigjson)' : p.coversRegistry === false ? ' (other registry)' : ''}`);
+    lines.push(`      ServiceAccount ${sa.name}${sa.configured ? '' : ' (default: the issuer names none)'}: ${sa.exists ? `exists${secrets.length > 0 ? `, pull secrets ${secrets.join(', ')}` : ', no pull secrets'}` : 'missing'}`);
+  }
+  for (const p of n.problems) lines.push(`      ${sev(s, p.severity)} ${p.rule}: ${p.message}`);
+  for (const f of n.failures) lines.push(`      ${s.dim(`${f.kind} ${f.name}: ${f.reason}${f.message ? `: ${f.message}` : ''}`)}`);
+  return lines;
+}

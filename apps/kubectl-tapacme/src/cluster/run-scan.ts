@@ -1,0 +1,32 @@
+import { scanCluster } from '@tapacme/core';
+import type { ParsedArgs } from '../args.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Io } from '../output/io.js';
+import { connect, reportClusterError } from './connect.js';
+import { FAIL_ON, SCAN_OUTPUT, positiveInt } from './flags.js';
+import { readSnapshot } from './read-snapshot.js';
+import { renderScanJson, renderScanText, renderScanYaml } from './render-scan.js';
+
+export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
+  const output = args.choice('output', SCAN_OUTPUT, 'text', '-o/--output');
+  const failOn = args.choice('fail-on', FAIL_ON, 'error');
+  const chunkSize = args.has('chunk-size') ? positiveInt(args, 'chunk-size', 0, 0) : undefined;
+  let client;
+  try {
+    client = await connect(args);
+    const { snapshot, warnings } = await readSnapshot(client, chunkSize !== undefined ? { chunkSize } : {});
+    const solverImage = args.string('solver-image');
+    const { report } = scanCluster(snapshot, solverImage ? { solverImage } : {});
+    if (output === 'json') io.out(renderScanJson(report, warnings));
+    else if (output === 'yaml') io.out(renderScanYaml(report, warnings));
+    else io.out(renderScanText(report, warnings, io.outStyle, io.prog));
+    if (process.env['TAPACME_REQUEST_STATS'] === '1') io.err(`requests: ${client.stats.requests} (${Object.entries(client.stats.byVerb).map(([v, n]) => `${v} ${n}`).join(', ')}), writes: ${client.stats.writes}\n`);
+    const threshold = failOn === 'none' ? [] : failOn === 'warning' ? ['error', 'warning'] : ['error'];
+    return report.findings.some((f) => threshold.includes(f.severity)) ? ExitCode.findings : ExitCode.ok;
+  } catch (e) {
+    if (reportClusterError(e, io)) return ExitCode.inputError;
+    throw e;
+  } finally {
+    client?.close();
+  }
+}
