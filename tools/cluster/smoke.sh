@@ -28,7 +28,10 @@ has() { grep -qF -- "$2" <<<"$1"; }
 ns="smoke-$(date +%s)-$$"
 
 check "/readyz answers ok" k get --raw /readyz
-check "server reports the pinned version" bash -c '"$0" --kubeconfig "$1" version -o json | grep -q "\"gitVersion\": \"v1.36.3\""' "$TAPACME_KUBECTL" "$KUBECONFIG"
+k8s_version="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" { print $3 }' "$(dirname "$0")/k8s/go.mod")"
+check "server reports the pinned version $k8s_version" bash -c \
+  '"$0" --kubeconfig "$1" get --raw /version | grep -q "\"gitVersion\": \"$2\""' \
+  "$TAPACME_KUBECTL" "$KUBECONFIG" "$k8s_version"
 check "admin is tapacme-admin in system:masters" bash -c 'o="$("$0" --kubeconfig "$1" auth whoami -o jsonpath="{.status.userInfo.username} {.status.userInfo.groups}")" && [[ "$o" == "tapacme-admin "*system:masters* ]]' "$TAPACME_KUBECTL" "$KUBECONFIG"
 
 for crd in clusterissuers issuers certificates certificaterequests; do

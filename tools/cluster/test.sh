@@ -15,7 +15,8 @@ for version in "$@"; do
   export TAPACME_CERT_MANAGER_VERSION="$version"
   start=$SECONDS
   bash "$here/cluster.sh" down 2>/dev/null # a leftover smoke cluster would carry old objects
-  eval "$(bash "$here/cluster.sh" up)"
+  exports="$(bash "$here/cluster.sh" up)" # a failed up must stop the script here
+  eval "$exports"
   echo "cluster up with cert-manager $version CRDs in $((SECONDS - start))s" >&2
   bash "$here/smoke.sh" || status=1
   bash "$here/cluster.sh" down
