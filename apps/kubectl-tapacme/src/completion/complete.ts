@@ -62,7 +62,7 @@ export function complete(args: readonly string[]): Completion {
   }
 
   if (pending) return valueCompletion(pending, toComplete, '');
-  if (!afterDashDash && toComplete.startsWith('-') && toComplete !== '-') {
+  if (!afterDashDash && toComplete.startsWith('-')) {
     const eq = toComplete.indexOf('=');
     if (toComplete.startsWith('--') && eq > 0) {
       const { flag } = lookupFlag(flagsOf(), toComplete.slice(0, eq));

@@ -3,7 +3,8 @@
 function __kubectl_tapacme_complete
     set -l tokens (commandline -opc)
     set -l current (commandline -ct)
-    set -l out ($tokens[1] __complete $tokens[2..-1] $current 2>/dev/null)
+    # Quoted, so that an empty current token is still passed as the word being completed.
+    set -l out ($tokens[1] __complete $tokens[2..-1] "$current" 2>/dev/null)
     or return
     test (count $out) -gt 0; or return
     set -l directive (string replace -r '^:' '' -- $out[-1])
