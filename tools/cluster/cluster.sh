@@ -56,8 +56,9 @@ ensure_openssl() {
   log "installing openssl (apt-get)"
   local sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq openssl >&2 ||
+  if ! { $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq openssl >&2; }; then
     die "openssl is missing and apt-get could not install it"
+  fi
 }
 
 # ---------------------------------------------------------------- build
@@ -127,7 +128,7 @@ crd_dir() {
     go="$(find_go)"
     log "fetching cert-manager $cm_version CRDs from its Go module"
     # Outside any module (cd /), -mod=mod would be an error there.
-    src="$(cd / && GOFLAGS= "$go" mod download -json "github.com/cert-manager/cert-manager@$cm_version" |
+    src="$(cd / && GOFLAGS='' "$go" mod download -json "github.com/cert-manager/cert-manager@$cm_version" |
       sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
     [ -d "$src/deploy/crds" ] || die "no deploy/crds in github.com/cert-manager/cert-manager@$cm_version"
     rm -rf "$out"; mkdir -p "$(dirname "$out")"
