@@ -48,6 +48,9 @@ if (inputs.some((p) => p.includes('y18n@'))) throw new Error('y18n was bundled; 
 // Several people (and turbo tasks) build and test in the same tree: replace each output by rename,
 // so a test never sees a missing or half-written bundle.
 await mkdir(join(here, 'dist'), { recursive: true });
+// The import graph, for the test that keeps the cluster client out of the offline paths.
+await writeFile(join(here, 'dist', 'kubectl-tapacme.meta.json.tmp'), JSON.stringify(result.metafile));
+await rename(join(here, 'dist', 'kubectl-tapacme.meta.json.tmp'), join(here, 'dist', 'kubectl-tapacme.meta.json'));
 for (const file of result.outputFiles) {
   const tmp = `${file.path}.${process.pid}.tmp`;
   await writeFile(tmp, file.contents, { mode: file.path.endsWith('.cjs') ? 0o755 : 0o644 });
