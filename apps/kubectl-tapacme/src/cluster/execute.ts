@@ -44,10 +44,11 @@ export async function executePlan(plan: FixPlan, applier: Applier, options: Exec
     const deps = await Promise.all(op.dependsOn.map((id) => results.get(id) ?? Promise.resolve(undefined)));
     const failedDeps = deps.filter((d): d is OpResult => d !== undefined && !OK.has(d.outcome));
     if (op.action === 'blocked') return { op, outcome: 'blocked', message: op.reason, attempts: 0 };
+    // Nothing to send: whatever happened elsewhere, this object already is as the fix needs.
+    if (op.action === 'unchanged' || !op.body) return { op, outcome: 'unchanged', attempts: 0 };
     if (failedDeps.length > 0) {
       return { op, outcome: 'skipped', message: `not done because ${failedDeps.map((d) => `${d.op.id} ${d.outcome === 'skipped' ? 'was skipped' : d.outcome}`).join(', ')}`, attempts: 0 };
     }
-    if (op.action === 'unchanged' || !op.body) return { op, outcome: 'unchanged', attempts: 0 };
     return limit(() => applyWithRetry(op, applier, options, maxAttempts));
   };
 

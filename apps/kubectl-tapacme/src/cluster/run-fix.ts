@@ -15,6 +15,7 @@ import type { OpResult, Outcome } from './execute.js';
 import { DRY_RUN, FIX_OUTPUT, positiveInt } from './flags.js';
 import { Progress } from './progress.js';
 import { readSnapshot } from './read-snapshot.js';
+import { printStats } from './stats.js';
 import { RESOURCES, resourceOfKind } from './resources.js';
 
 type Obj = Record<string, unknown>;
@@ -133,7 +134,6 @@ export async function runLiveFix(args: ParsedArgs, io: Io): Promise<number> {
     );
     progress.finish();
     printResults(results, io, server);
-    if (process.env['TAPACME_REQUEST_STATS'] === '1') io.err(`requests: ${client.stats.requests} (${Object.entries(client.stats.byVerb).map(([v, n]) => `${v} ${n}`).join(', ')}), writes: ${client.stats.writes}\n`);
     const c = countOutcomes(results);
     return c.failed + c.blocked + c.skipped > 0 ? ExitCode.findings : ExitCode.ok;
   } catch (e) {
@@ -143,7 +143,10 @@ export async function runLiveFix(args: ParsedArgs, io: Io): Promise<number> {
     }
     throw e;
   } finally {
-    client?.close();
+    if (client) {
+      printStats(client, io);
+      client.close();
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import type { Io } from '../output/io.js';
 import { connect, reportClusterError } from './connect.js';
 import { FAIL_ON, SCAN_OUTPUT, positiveInt } from './flags.js';
 import { readSnapshot } from './read-snapshot.js';
+import { printStats } from './stats.js';
 import { renderScanJson, renderScanText, renderScanYaml } from './render-scan.js';
 
 export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
@@ -20,13 +21,15 @@ export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
     if (output === 'json') io.out(renderScanJson(report, warnings));
     else if (output === 'yaml') io.out(renderScanYaml(report, warnings));
     else io.out(renderScanText(report, warnings, io.outStyle, io.prog));
-    if (process.env['TAPACME_REQUEST_STATS'] === '1') io.err(`requests: ${client.stats.requests} (${Object.entries(client.stats.byVerb).map(([v, n]) => `${v} ${n}`).join(', ')}), writes: ${client.stats.writes}\n`);
     const threshold = failOn === 'none' ? [] : failOn === 'warning' ? ['error', 'warning'] : ['error'];
     return report.findings.some((f) => threshold.includes(f.severity)) ? ExitCode.findings : ExitCode.ok;
   } catch (e) {
     if (reportClusterError(e, io)) return ExitCode.inputError;
     throw e;
   } finally {
-    client?.close();
+    if (client) {
+      printStats(client, io);
+      client.close();
+    }
   }
 }

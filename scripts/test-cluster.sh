@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Live-cluster tier: the built kubectl-tapacme against real kube-apiservers (tools/cluster), once with
+# cert-manager v1.21.1 CRDs and once with v1.11.0 (TAP 1.5). Each suite starts its own API server in
+# its own state dir, so a cluster someone started with `pnpm cluster:up` is never touched.
+# Prints "cluster: N passed, M failed" and exits non-zero when any test failed or could not run.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+# shellcheck source=scripts/lib/toolchain.sh
+source scripts/lib/toolchain.sh
+ensure_toolchain
+mkdir -p .test-output
+
+if ! pnpm exec turbo run build --filter=kubectl-tapacme... --output-logs=errors-only >&2; then
+  echo "cluster: 0 passed, 1 failed (the CLI did not build)"
+  exit 1
+fi
+
+passed=0
+failed=0
+status=0
+for suite in current:v1.21.1 v1.11:v1.11.0; do
+  name="${suite%%:*}"
+  version="${suite#*:}"
+  report=".test-output/cluster-$name.json"
+  rm -f "$report"
+  echo "== live suite $name (cert-manager $version CRDs)" >&2
+  (
+    cd apps/kubectl-tapacme &&
+      TAPACME_LIVE_SUITE="$name" TAPACME_CERT_MANAGER_VERSION="$version" TAPACME_CLUSTER_DIR="$root/.test-cluster/live-$name" \
+        pnpm exec vitest run --config test/live/vitest.config.ts --reporter=default --reporter=json --outputFile="$root/$report"
+  ) >&2
+  rc=$?
+  counts="$(node -e '
+    const fs = require("node:fs");
+    try {
+      const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+      console.log(`${r.numPassedTests} ${r.numFailedTests + (r.numRuntimeErrorTests ?? 0)}`);
+    } catch { console.log("0 1"); }
+  ' "$report")"
+  p="${counts% *}"
+  f="${counts#* }"
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # e.g. the cluster did not start
+  passed=$((passed + p))
+  failed=$((failed + f))
+  [ "$rc" -eq 0 ] || status=1
+done
+
+echo "cluster: $passed passed, $failed failed"
+exit "$status"
