@@ -31,7 +31,9 @@ const out = join(root, 'dist', 'krew');
 const cliPkg = JSON.parse(readFileSync(join(root, 'apps', 'kubectl-tapacme', 'package.json'), 'utf8')) as { version: string };
 const version = `v${cliPkg.version}`;
 const baseUrl = (process.env['TAPACME_RELEASE_BASE_URL'] || `https://github.com/tapacme/tapacme/releases/download/${version}`).replace(/\/+$/, '');
-const bundle = process.env['TAPACME_BUNDLE'] || join(root, 'apps', 'kubectl-tapacme', 'dist', 'kubectl-tapacme.cjs');
+const sourceBundle = process.env['TAPACME_BUNDLE'] || join(root, 'apps', 'kubectl-tapacme', 'dist', 'kubectl-tapacme.cjs');
+// Every target embeds this one copy, so a rebuild of the CLI during the release cannot mix bundles.
+const bundle = join(out, 'build', 'kubectl-tapacme.cjs');
 const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
 function sourceDate(): Date {
@@ -93,15 +95,16 @@ function smokeTest(exe: string): void {
 }
 
 async function main(): Promise<void> {
-  statSync(bundle);
+  statSync(sourceBundle);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'plugins'), { recursive: true });
+  mkdirSync(dirname(bundle), { recursive: true });
+  copyFileSync(sourceBundle, bundle);
   const bundleVersion = run(process.execPath, [bundle, '--version']).stdout.trim();
-  if (bundleVersion !== cliPkg.version) throw new Error(`${bundle} says version ${bundleVersion}, package.json ${cliPkg.version}`);
+  if (bundleVersion !== cliPkg.version) throw new Error(`${sourceBundle} says version ${bundleVersion}, package.json ${cliPkg.version}`);
   ensureOsslsigncode();
   const tools = ensureNpmTools();
   const date = sourceDate();
-
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(join(out, 'plugins'), { recursive: true });
   const exes = new Map<string, string>();
   for (const t of targets) exes.set(t.id, await buildTarget(t, tools, date));
   if (process.platform === 'linux' && process.arch === 'x64') smokeTest(exes.get('linux-amd64')!);
