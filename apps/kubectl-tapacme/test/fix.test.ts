@@ -79,6 +79,21 @@ describe('fix --diff', () => {
     expect(r.stderr).toContain('would fix 1 file; 1 file had nothing to fix; add --write to apply');
     expect(await snapshot(dir)).toEqual(before);
   });
+
+  it('never prints Secret values that fall into the context of a hunk', async () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: team-a\ndata:\n  token: c3VwZXItc2VjcmV0LXRva2Vu\nstringData:\n  password: |\n    hunter2\n';
+    await put('mixed.yaml', `${issuerMissingSa}---\n${secret}`);
+    await put('certs.yaml', certificateIn('team-a'));
+    const r = await run(['fix', '--diff', '--emit-service-account', '.'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('serviceAccountName: tap-acme-http01-solver');
+    expect(r.stdout).not.toMatch(/c3VwZXItc2VjcmV0LXRva2Vu|hunter2/);
+    expect(r.stdout).toContain('   password: <redacted>\n');
+    expect(r.stderr).toContain("mixed.yaml: Secret values in the diff's context are shown as <redacted>");
+    // Written, the Secret is of course intact.
+    await run(['fix', '--write', '--emit-service-account', '.'], { cwd: dir });
+    expect(await read('mixed.yaml')).toContain('    hunter2\n');
+  });
 });
 
 describe('fix --write', () => {

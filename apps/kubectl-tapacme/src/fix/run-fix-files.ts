@@ -14,6 +14,7 @@ import { textErrors } from '../output/text-report.js';
 import { UsageError } from '../usage-error.js';
 import { writeErrorMessage, writeFileAtomic } from './atomic-write.js';
 import { planServiceAccounts } from './emit-plan.js';
+import { secretValueLines } from './secret-lines.js';
 import type { EmitRequest } from './emit-plan.js';
 import { resolveFixSettings } from './fix-settings.js';
 import type { FixSettings } from './fix-settings.js';
@@ -42,6 +43,7 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
   }
 
   const parsed = inputs.files.map((f) => new ParsedFile(f.fileName, f.text));
+  const parsedByName = new Map(parsed.map((p) => [p.fileName, p]));
   const result = analyzeParsed(parsed, { serviceAccountName: settings.serviceAccountName, ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}) });
   const texts = new Map(inputs.files.map((f) => [f.fileName, f.text]));
   const report = buildReport(result, inputs.problems, texts, inputCount);
@@ -77,7 +79,11 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
       continue;
     }
     changed++;
-    if (settings.diff) io.out(unifiedDiff(file.fileName, file.text, outcome.text, io.outStyle));
+    if (settings.diff) {
+      const d = unifiedDiff(file.fileName, file.text, outcome.text, io.outStyle, secretValueLines(parsedByName.get(file.fileName) ?? new ParsedFile(file.fileName, file.text)));
+      io.out(d.text);
+      if (d.redacted) io.err(`${io.errStyle.yellow('note:')} ${file.fileName}: Secret values in the diff's context are shown as <redacted>; that patch does not apply as is (use --write)\n`);
+    }
     if (settings.write) {
       try {
         if (!file.realPath || !file.stats) throw new Error('no file to write to');
