@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT, dns01Flags, dns01Providers } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
 import type { CommandSpec, FlagSpec } from './command.js';
+import { emitPolicyFlags } from './emit-policies.js';
 import { liveFixFlags } from './fix-live-flags.js';
 import { inputFlags, manifestPositional } from './input-flags.js';
 
@@ -42,6 +43,7 @@ function fixFlags(): FlagSpec[] {
     { name: 'dns01-cname-strategy', type: 'string', values: CNAME_STRATEGIES, describe: 'follow CNAMEs when presenting the challenge record', group: dns01 },
     ...providerFlags,
     ...liveFixFlags(),
+    ...emitPolicyFlags(new Set(liveFixFlags().map((f) => f.name))),
   ];
 }
 
@@ -72,6 +74,7 @@ export const fixCommand: CommandSpec = {
     ['fix --write --strategy dns01 --dns01-solver dns01.yaml issuer.yaml', 'switch to DNS01 with a block from a file'],
   ],
   run: async (args, io) => {
+    if (args.has('emit')) return (await import('./emit-policies.js')).runEmitPolicies(args, io, isFileMode(args));
     if (isFileMode(args)) return (await import('../fix/run-fix-files.js')).runFixFiles(args, io);
     return (await import('./fix-live.js')).runLiveFix(args, io);
   },
