@@ -39,6 +39,9 @@ async function parseAndRun(argv: readonly string[], io: Io): Promise<number> {
   }
   let code: number = ExitCode.ok;
   const y = yargs(normalizeArgv(argv, commands.find((c) => c.name === first)));
+  // Values and defaults are spelled out in each description; yargs' [string]/[boolean] tags are noise.
+  // (yargs 18 has usageConfiguration; @types/yargs 17 does not know it yet.)
+  (y as unknown as { usageConfiguration(c: { 'hide-types': boolean }): unknown }).usageConfiguration({ 'hide-types': true });
   y.scriptName(io.prog)
     .usage(
       `${io.prog}: find and fix cert-manager ACME HTTP01 solvers whose Pod cannot pull its image from a private registry (Tanzu Application Platform).\n\nUsage:\n  $0 <command> [flags]`,
