@@ -1,9 +1,10 @@
 // A small REST client over node:https. @kubernetes/client-node (ESM-only, large) is imported here
-// lazily, only to turn the kubeconfig user into credentials (certificates, tokens, exec plugins,
-// auth providers, proxies); requests, pagination and server-side apply are done here so that every
-// request is counted, paginated lists are reduced page by page, and the apply content type is right.
+// lazily, only to turn kubeconfig users with exec plugins or auth providers (and proxied clusters)
+// into credentials; requests, pagination and server-side apply are done here so that every request
+// is counted, paginated lists are reduced page by page, and the apply content type is right.
 import http from 'node:http';
 import https from 'node:https';
+import { needsClientNode, staticCredentials } from './credentials.js';
 import { ApiError } from './errors.js';
 import type { ResolvedConfig } from './kubeconfig.js';
 import { KubeconfigError } from './kubeconfig.js';
@@ -75,6 +76,10 @@ export interface ApplyOptions {
 
 export class KubeClient {
   readonly stats = new RequestStats();
+  /** Phase durations a command records, printed with the request stats. */
+  timings?: Record<string, number>;
+  /** How credentials were loaded: read directly, or through client-node (exec plugin, auth provider, proxy). */
+  credentialSource: 'static' | 'client-node' = 'static';
   private readonly middleware: Middleware[];
 
   private constructor(
@@ -86,8 +91,35 @@ export class KubeClient {
     this.middleware = [this.stats, ...(options.middleware ?? [])];
   }
 
-  /** Load credentials for the resolved kubeconfig through client-node, imported only now. */
+  /**
+   * Load credentials for the resolved kubeconfig: static ones directly, exec plugins, auth providers
+   * and proxies through client-node, imported only then.
+   */
   static async connect(config: ResolvedConfig, options: ClientOptions = {}): Promise<KubeClient> {
+    const maxSockets = options.maxSockets ?? 16;
+    const plain = config.server.startsWith('http:');
+    const transport = (creds: { ca?: Buffer | string | (Buffer | string)[]; cert?: unknown; key?: unknown; rejectUnauthorized?: boolean; servername?: string }, headers: Record<string, string>, auth?: string, agent?: http.Agent): Transport => {
+      const t: Transport = {
+        module: plain ? http : https,
+        agent: agent ?? (plain
+          ? new http.Agent({ keepAlive: true, maxSockets })
+          : new https.Agent({
+            keepAlive: true, maxSockets,
+            ...(creds.ca ? { ca: creds.ca } : {}), ...(creds.cert ? { cert: creds.cert as Buffer } : {}), ...(creds.key ? { key: creds.key as Buffer } : {}),
+            ...(creds.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}), ...(creds.servername ? { servername: creds.servername } : {}),
+          })),
+        headers: { 'User-Agent': USER_AGENT, Accept: 'application/json', ...headers },
+      };
+      if (auth) t.auth = auth;
+      return t;
+    };
+    if (!needsClientNode(config)) {
+      const build = async (): Promise<Transport> => {
+        const c = staticCredentials(config);
+        return transport(c, c.headers);
+      };
+      return new KubeClient(config, await build(), build, options);
+    }
     const k8s = await import('@kubernetes/client-node/dist/config.js');
     const kc = new k8s.KubeConfig();
     try {
@@ -95,36 +127,21 @@ export class KubeClient {
     } catch (e) {
       throw new KubeconfigError(`the kubeconfig entry for context "${config.contextName}" is invalid: ${(e as Error).message}`);
     }
-    const maxSockets = options.maxSockets ?? 16;
+    const proxied = typeof (config.kubeconfig['clusters'] as { cluster: Record<string, unknown> }[])[0]?.cluster['proxy-url'] === 'string';
     const build = async (): Promise<Transport> => {
       const opts: https.RequestOptions = { headers: {} };
       try {
         await kc.applyToHTTPSOptions(opts);
       } catch (e) {
-        // client-node refuses http:// without insecure-skip-tls-verify; kubectl allows plain HTTP.
-        if (!config.server.startsWith('http:')) throw new KubeconfigError(`cannot load credentials for user "${config.userName}": ${(e as Error).message}`);
+        throw new KubeconfigError(`cannot load credentials for user "${config.userName}": ${(e as Error).message}`);
       }
-      const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Accept: 'application/json' };
+      const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
-      const plain = config.server.startsWith('http:');
-      const proxied = config.kubeconfig['clusters'] !== undefined && JSON.stringify(config.kubeconfig['clusters']).includes('"proxy-url"');
-      let agent: http.Agent;
-      if (proxied && opts.agent instanceof http.Agent) {
-        agent = opts.agent;
-      } else if (plain) {
-        agent = new http.Agent({ keepAlive: true, maxSockets });
-      } else {
-        agent = new https.Agent({
-          keepAlive: true, maxSockets,
-          ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.cert ? { cert: opts.cert } : {}), ...(opts.key ? { key: opts.key } : {}),
-          ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}), ...(opts.servername ? { servername: opts.servername } : {}),
-        });
-      }
-      const t: Transport = { module: plain ? http : https, agent, headers };
-      if (opts.auth) t.auth = opts.auth;
-      return t;
+      return transport(opts, headers, opts.auth ?? undefined, proxied && opts.agent instanceof http.Agent ? opts.agent : undefined);
     };
-    return new KubeClient(config, await build(), build, options);
+    const client = new KubeClient(config, await build(), build, options);
+    client.credentialSource = 'client-node';
+    return client;
   }
 
   /** Close idle connections so the process can exit. */

@@ -14,10 +14,14 @@ export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
   const chunkSize = args.has('chunk-size') ? positiveInt(args, 'chunk-size', 0, 0) : undefined;
   let client;
   try {
+    const t0 = performance.now();
     client = await connect(args);
+    const t1 = performance.now();
     const { snapshot, warnings } = await readSnapshot(client, chunkSize !== undefined ? { chunkSize } : {});
+    const t2 = performance.now();
     const solverImage = args.string('solver-image');
     const { report } = scanCluster(snapshot, solverImage ? { solverImage } : {});
+    client.timings = { connect: t1 - t0, read: t2 - t1, analyse: performance.now() - t2 };
     if (output === 'json') io.out(renderScanJson(report, warnings));
     else if (output === 'yaml') io.out(renderScanYaml(report, warnings));
     else io.out(renderScanText(report, warnings, io.outStyle, io.prog));

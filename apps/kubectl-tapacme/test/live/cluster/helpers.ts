@@ -70,7 +70,7 @@ export async function resourceVersion(kind: string, name: string, namespace?: st
 }
 
 /** "requests: 14 (get 3, list 11), writes: 0" -> numbers. */
-export function stats(stderr: string): { requests: number; writes: number; byVerb: Record<string, number> } {
+export function stats(stderr: string): { requests: number; writes: number; byVerb: Record<string, number>; credentials: string } {
   const m = /requests: (\d+) \(([^)]*)\), writes: (\d+)/.exec(stderr);
   if (!m) throw new Error(`no request stats in:\n${stderr}`);
   const byVerb: Record<string, number> = {};
@@ -78,7 +78,7 @@ export function stats(stderr: string): { requests: number; writes: number; byVer
     const [verb, n] = part.split(' ');
     if (verb) byVerb[verb] = Number(n);
   }
-  return { requests: Number(m[1]), writes: Number(m[3]), byVerb };
+  return { requests: Number(m[1]), writes: Number(m[3]), byVerb, credentials: /credentials: (\S+)/.exec(stderr)?.[1] ?? '' };
 }
 
 export const id = (): string => Math.random().toString(36).slice(2, 7);
