@@ -152,7 +152,7 @@ export function planFix(report: ScanReport, context: ScanContext, options: PlanO
   if (options.strategy === 'dns01') planDns01(plan, report, context, keys, options);
   else planServiceAccounts(plan, report, context, keys, options, settings);
   plan.ops.sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'namespace' ? -1 : 1));
-  plan.namespaces = [...new Set(plan.ops.map((o) => o.namespace).filter((n): n is string => !!n && plan.ops.some((x) => x.phase === 'namespace' && x.namespace === n)))].sort();
+  plan.namespaces = [...new Set(plan.ops.filter((o) => o.phase === 'namespace' && o.namespace).map((o) => o.namespace as string))].sort();
   return plan;
 }
 
