@@ -34,6 +34,8 @@ const result = await build({
   alias: {
     // See src/bundle/y18n-english.ts: no locale files at run time.
     y18n: join(here, 'src', 'bundle', 'y18n-english.ts'),
+    // See src/bundle/no-find-up.ts: no package.json lookups above the working directory.
+    'escalade/sync': join(here, 'src', 'bundle', 'no-find-up.ts'),
     // The cluster client (src/cluster): tr46 asks for Node's deprecated punycode (DEP0040 on every
     // start); optional helpers are required in try/catch and must fail the same way when bundled.
     punycode: 'punycode/',
@@ -41,9 +43,9 @@ const result = await build({
   },
 });
 
-// The English stand-in must have replaced y18n (which would read locale files at run time).
+// The stand-ins must have replaced y18n and escalade (which would read files at run time).
 const inputs = Object.keys(result.metafile.inputs);
-if (inputs.some((p) => p.includes('y18n@'))) throw new Error('y18n was bundled; the alias did not apply');
+for (const pkg of ['y18n@', 'escalade@']) if (inputs.some((p) => p.includes(pkg))) throw new Error(`${pkg} was bundled; its alias did not apply`);
 
 // Several people (and turbo tasks) build and test in the same tree: replace each output by rename,
 // so a test never sees a missing or half-written bundle.
