@@ -5,6 +5,7 @@ import { fixCommand } from './fix.js';
 import { rbacCommand } from './rbac.js';
 import { scanCommand } from './scan.js';
 import { versionCommand } from './version.js';
+import { watchCommand } from './watch.js';
 
 /**
  * Every command, in the order help lists them. Add a command by adding its file here.
@@ -12,4 +13,4 @@ import { versionCommand } from './version.js';
  * loaded for every help, parse and completion, so nothing here may import @kubernetes/client-node
  * (or anything else heavy) at the top level.
  */
-export const commands: readonly CommandSpec[] = [checkCommand, fixCommand, scanCommand, rbacCommand, completionCommand, versionCommand];
+export const commands: readonly CommandSpec[] = [checkCommand, fixCommand, scanCommand, rbacCommand, watchCommand, completionCommand, versionCommand];
