@@ -41,6 +41,8 @@ export const RESOURCES = {
   serviceAccounts: r('', 'v1', 'serviceaccounts', 'ServiceAccount', true, ['list'], ['get', 'create', 'patch'], 'does the solver ServiceAccount exist, with which pull secrets; fix creates or merges it (server-side apply)'),
   secrets: r('', 'v1', 'secrets', 'Secret', true, ['list'], ['get', 'create', 'patch'], 'pull secret type and registries (data is read in memory only, never printed); fix creates placeholder or copied pull secrets'),
   deployments: r('apps', 'v1', 'deployments', 'Deployment', true, ['list'], [], 'the cert-manager controller\'s --acme-http01-solver-image and --cluster-resource-namespace flags'),
+  kyvernoClusterPolicies: r('kyverno.io', 'v1', 'clusterpolicies', 'ClusterPolicy', false, ['list'], [], 'durable coverage: a Kyverno policy that creates the solver ServiceAccount in new namespaces'),
+  leases: r('coordination.k8s.io', 'v1', 'leases', 'Lease', true, ['list'], [], 'durable coverage: whether `kubectl tapacme watch` runs (its Lease kubectl-tapacme-watch)'),
 } as const satisfies Record<string, Resource>;
 
 export type ResourceKey = keyof typeof RESOURCES;

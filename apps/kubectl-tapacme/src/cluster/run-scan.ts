@@ -6,7 +6,9 @@ import { connect, reportClusterError } from './connect.js';
 import { FAIL_ON, SCAN_OUTPUT, positiveInt } from './flags.js';
 import { readSnapshot } from './read-snapshot.js';
 import { printStats } from './stats.js';
-import { renderScanJson, renderScanText, renderScanYaml } from './render-scan.js';
+import { stringify } from 'yaml';
+import { coverageText, readCoverage, withCoverage } from '../watch/scan-coverage.js';
+import { renderScanText, scanJson } from './render-scan.js';
 
 export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
   const output = args.choice('output', SCAN_OUTPUT, 'text', '-o/--output');
@@ -21,10 +23,13 @@ export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
     const t2 = performance.now();
     const solverImage = args.string('solver-image');
     const { report } = scanCluster(snapshot, solverImage ? { solverImage } : {});
+    // Issue 6: per issuer, whether a Kyverno policy, a Namespace Provisioner source or a running watch covers later namespaces.
+    const coverage = await readCoverage(client, snapshot, report);
+    const allWarnings = [...warnings, ...coverage.warnings];
     client.timings = { connect: t1 - t0, read: t2 - t1, analyse: performance.now() - t2 };
-    if (output === 'json') io.out(renderScanJson(report, warnings));
-    else if (output === 'yaml') io.out(renderScanYaml(report, warnings));
-    else io.out(renderScanText(report, warnings, io.outStyle, io.prog));
+    if (output === 'json') io.out(`${JSON.stringify(withCoverage(scanJson(report, allWarnings), coverage.byIssuer), null, 2)}\n`);
+    else if (output === 'yaml') io.out(stringify(withCoverage(scanJson(report, allWarnings), coverage.byIssuer), { lineWidth: 0 }));
+    else io.out(renderScanText(report, allWarnings, io.outStyle, io.prog) + coverageText(report, coverage.byIssuer, io.outStyle, io.prog));
     const threshold = failOn === 'none' ? [] : failOn === 'warning' ? ['error', 'warning'] : ['error'];
     return report.findings.some((f) => threshold.includes(f.severity)) ? ExitCode.findings : ExitCode.ok;
   } catch (e) {
