@@ -24,8 +24,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]} from Debian"
   sudo_cmd=()
   [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >&2
+  mkdir -p "$e2e_dir"
+  { "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"; } >"$e2e_dir/apt.log" 2>&1 || {
+    tail -n 20 "$e2e_dir/apt.log" >&2
+    log "apt-get install ${missing[*]} failed; full log: $e2e_dir/apt.log"
+    exit 1
+  }
 fi
 
 # 2. Node headers: code-server's native modules build against them.
@@ -39,6 +43,8 @@ if [ ! -f "$prefix/.installed" ]; then
   log "installing code-server $CODE_SERVER_VERSION into $prefix (compiles native modules: ~5 min on 2 cores)"
   rm -rf "$prefix"
   mkdir -p "$prefix"
+  # npm 11 warns that code-server's postinstall and argon2's build are "not yet covered by
+  # allowScripts"; they still run, and must: the postinstall installs VS Code's own modules.
   PATH="$TAPACME_NODE_BIN:$PATH" npm_config_nodedir="$node_root" \
     npm install --no-audit --no-fund --foreground-scripts --prefix "$prefix" "code-server@$CODE_SERVER_VERSION" >"$e2e_dir/code-server-install.log" 2>&1 || {
       tail -n 40 "$e2e_dir/code-server-install.log" >&2

@@ -1,0 +1,242 @@
+// End-to-end tests in a real VS Code (code-server from npm, driven by playwright-core in Debian's
+// Chromium): the packaged .vsix is installed, and each scenario does what a user does and checks
+// the file on disk. The extension's integration tests then run inside the real extension host.
+// Usage (after scripts/vscode-e2e-setup.sh and the build):  node e2e/run.ts [--only name]
+// Env: TAPACME_CODE_SERVER_PREFIX (required), TAPACME_CHROMIUM (default /usr/bin/chromium).
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { installExtension, startCodeServer } from './code-server.ts';
+import type { CodeServer } from './code-server.ts';
+import { clickSquiggle, openFile, openWorkbench, problems, quickFix, save, squiggle } from './ui.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const extDir = resolve(here, '..');
+const repo = resolve(extDir, '..', '..');
+const outDir = join(repo, '.test-output', 'vscode');
+const pkg = JSON.parse(readFileSync(join(extDir, 'package.json'), 'utf8')) as { version: string };
+const vsix = join(extDir, `tapacme-${pkg.version}.vsix`);
+
+const BROKEN = `apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata:
+  name: letsencrypt
+spec:
+  acme:
+    server: https://acme-v02.api.letsencrypt.org/directory
+    privateKeySecretRef:
+      name: letsencrypt-key
+    solvers:
+    - http01:
+        ingress:
+          class: contour
+`;
+const FIXED = `${BROKEN}          podTemplate:
+            spec:
+              serviceAccountName: tap-acme-http01-solver
+`;
+
+interface Scenario {
+  name: string;
+  files: Record<string, string>;
+  run(page: Page, ws: string): Promise<void>;
+}
+
+async function waitForFile(path: string, want: (text: string) => boolean, what: string, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = readFileSync(path, 'utf8');
+    if (want(text)) return text;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${path} never ${what}; it holds:\n${text}`);
+}
+
+function expectEqual(actual: string, expected: string, what: string): void {
+  if (actual !== expected) throw new Error(`${what}:\n--- expected\n${expected}\n--- actual\n${actual}`);
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'diagnostic-problems-hover',
+    files: { 'issuer.yaml': BROKEN },
+    async run(page) {
+      await openFile(page, 'issuer.yaml');
+      await squiggle(page);
+      const row = await problems(page, 'ErrImagePull');
+      if (!/http01-solver-missing-service-account/.test(row) || !/tapacme/.test(row)) throw new Error(`Problems row lacks the rule id or source: ${row}`);
+      const box = await (await squiggle(page)).boundingBox();
+      if (!box) throw new Error('no squiggle box');
+      await page.mouse.move(box.x + 5, box.y + box.height / 2);
+      const hover = page.locator('.monaco-hover', { hasText: 'tapacme: HTTP01 solver Pod has no ServiceAccount' }).first();
+      await hover.waitFor({ timeout: 30_000 });
+      const text = await hover.innerText();
+      for (const want of ['ErrImagePull', 'Add podTemplate ServiceAccount', 'Convert solver to DNS01']) if (!text.includes(want)) throw new Error(`hover lacks "${want}": ${text}`);
+    },
+  },
+  {
+    name: 'quick-fix-serviceaccount',
+    files: { 'issuer.yaml': BROKEN },
+    async run(page, ws) {
+      await openFile(page, 'issuer.yaml');
+      await quickFix(page, 'Add podTemplate ServiceAccount');
+      await page.locator('.editor-instance .view-line', { hasText: 'serviceAccountName: tap-acme-http01-solver' }).first().waitFor({ timeout: 30_000 });
+      await save(page);
+      const text = await waitForFile(join(ws, 'issuer.yaml'), (t) => t.includes('serviceAccountName'), 'got the serviceAccountName');
+      expectEqual(text, FIXED, 'issuer.yaml after the quick fix');
+      await page.locator('.editor-instance .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+    },
+  },
+  {
+    name: 'quick-fix-dns01-quick-pick',
+    files: { 'issuer.yaml': BROKEN },
+    async run(page, ws) {
+      await openFile(page, 'issuer.yaml');
+      await quickFix(page, 'Convert solver to DNS01');
+      const input = page.locator('.quick-input-widget input').first();
+      await input.waitFor({ timeout: 30_000 });
+      await input.fill('Cloudflare');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Cloudflare' }).first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      // The snippet selects its first tab stop (the secret name), then Tab moves to the key.
+      await page.locator('.editor-instance .view-line', { hasText: 'api-token-secret' }).first().waitFor({ timeout: 30_000 });
+      await page.keyboard.type('cloudflare-api-token');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('api-token');
+      await page.keyboard.press('Escape');
+      await save(page);
+      const text = await waitForFile(join(ws, 'issuer.yaml'), (t) => t.includes('api-token\n'), 'got the DNS01 block');
+      expectEqual(text, BROKEN.replace('    - http01:\n        ingress:\n          class: contour\n', '    - dns01:\n        cloudflare:\n          apiTokenSecretRef:\n            name: cloudflare-api-token\n            key: api-token\n'), 'issuer.yaml after the DNS01 conversion');
+    },
+  },
+  {
+    name: 'fix-on-save',
+    files: { 'issuer.yaml': BROKEN, '.vscode/settings.json': JSON.stringify({ 'editor.codeActionsOnSave': { 'source.fixAll.tapacme': 'explicit' } }, null, 2) },
+    async run(page, ws) {
+      await openFile(page, 'issuer.yaml');
+      await squiggle(page);
+      // VS Code drops the code actions of a save during which an extension registers a provider
+      // (the workbench is still activating extensions): let the light bulb show first, and settle.
+      await clickSquiggle(page);
+      await page.locator('.lightBulbWidget').first().waitFor({ state: 'attached', timeout: 30_000 });
+      await page.waitForTimeout(3_000);
+      // A change makes the save real; the save participant then applies source.fixAll.tapacme.
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.type('# reviewed\n');
+      await save(page);
+      const text = await waitForFile(join(ws, 'issuer.yaml'), (t) => t.includes('serviceAccountName'), 'was fixed on save');
+      expectEqual(text, `# reviewed\n${FIXED}`, 'issuer.yaml after fix on save');
+    },
+  },
+];
+
+async function runScenario(browser: Browser, server: CodeServer, runDir: string, s: Scenario): Promise<void> {
+  const ws = join(runDir, `ws-${s.name}`);
+  for (const [name, text] of Object.entries(s.files)) {
+    mkdirSync(dirname(join(ws, name)), { recursive: true });
+    writeFileSync(join(ws, name), text);
+  }
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  try {
+    await openWorkbench(page, server.url(ws));
+    await s.run(page, ws);
+  } catch (e) {
+    const shot = join(outDir, `${s.name}.png`);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    throw new Error(`${(e as Error).message}\nscreenshot: ${shot}`, { cause: e });
+  } finally {
+    await context.close();
+  }
+}
+
+/** The extension's own tests, run by VS Code's test runner inside the real extension host. */
+async function runIntegration(browser: Browser, server: CodeServer, runDir: string): Promise<void> {
+  const ws = join(runDir, 'ws-integration');
+  const fixtures = join(extDir, 'test-integration', 'workspace');
+  mkdirSync(ws, { recursive: true });
+  for (const f of ['issuer.yaml', 'certificates.yaml', 'serviceaccounts.yaml']) writeFileSync(join(ws, f), readFileSync(join(fixtures, f), 'utf8'));
+  const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const logs: string[] = [];
+  let resolveExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((r) => (resolveExit = r));
+  await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+    const line = args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+    logs.push(line);
+    if (type !== 'debug') console.log(`  [ext host] ${line}`);
+  });
+  await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
+  try {
+    await page.goto(server.url(ws, [['extensionDevelopmentPath', remote(extDir)], ['extensionTestsPath', remote(join(extDir, 'dist', 'test', 'integration.js'))]]));
+    const code = await Promise.race([exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('the integration tests did not finish within 5 minutes')), 300_000))]);
+    if (code !== 0) throw new Error(`the integration tests exited with ${code}`);
+  } catch (e) {
+    const shot = join(outDir, 'integration.png');
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    writeFileSync(join(outDir, 'integration.log'), logs.join('\n'));
+    throw new Error(`${(e as Error).message}\nscreenshot: ${shot}, log: ${join(outDir, 'integration.log')}`, { cause: e });
+  } finally {
+    await context.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const prefix = process.env['TAPACME_CODE_SERVER_PREFIX'];
+  if (!prefix || !existsSync(join(prefix, 'node_modules', 'code-server'))) throw new Error('set TAPACME_CODE_SERVER_PREFIX to the folder scripts/vscode-e2e-setup.sh prints');
+  if (!existsSync(vsix)) throw new Error(`${vsix} is missing; run the build first`);
+  if (!existsSync(join(extDir, 'dist', 'test', 'integration.js'))) throw new Error('dist/test/integration.js is missing; run the build first');
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  mkdirSync(outDir, { recursive: true });
+  const runDir = join(outDir, 'run');
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  const options = { prefix, node: process.execPath, stateDir: join(runDir, 'state'), userSettings: {}, vscodeOptions: ['--enable-smoke-test-driver'] };
+  const t0 = Date.now();
+  installExtension(options, vsix);
+  const server = await startCodeServer(options);
+  const browser = await chromium.launch({
+    executablePath: process.env['TAPACME_CHROMIUM'] ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  let passed = 0;
+  let failed = 0;
+  const tests: [string, () => Promise<void>][] = [
+    ...scenarios.map((s): [string, () => Promise<void>] => [s.name, () => runScenario(browser, server, runDir, s)]),
+    ['extension-host-integration', () => runIntegration(browser, server, runDir)],
+  ];
+  try {
+    for (const [name, test] of tests) {
+      if (only && name !== only) continue;
+      const t = Date.now();
+      try {
+        await test();
+        passed++;
+        console.log(`ok ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        failed++;
+        console.log(`not ok ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)\n  ${(e as Error).message.replace(/\n/g, '\n  ')}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+  if (failed > 0) console.log(`code-server log: ${server.logFile}`);
+  console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  console.log(`vscode e2e: ${passed} passed, ${failed} failed`);
+  return failed > 0 || passed === 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    console.log('vscode e2e: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,156 @@
+import * as vscode from 'vscode';
+import { IncrementalAnalyzer } from '@tapacme/core';
+import type { AnalyzeResult, Finding } from '@tapacme/core';
+import type { ExtensionConfig } from '../logic/config.js';
+import { diagnosticsOf } from '../logic/diagnostics.js';
+import { readConfig } from './config.js';
+import { toRange, toSeverity } from './convert.js';
+
+/** How long typing pauses before the diagnostics update. */
+export const DEBOUNCE_MS = 150;
+
+/** A diagnostic that carries its finding and the document version it was computed for. */
+export class FindingDiagnostic extends vscode.Diagnostic {
+  constructor(
+    range: vscode.Range,
+    message: string,
+    severity: vscode.DiagnosticSeverity,
+    readonly finding: Finding,
+    readonly version: number,
+  ) {
+    super(range, message, severity);
+  }
+}
+
+export interface Analysis {
+  version: number;
+  config: ExtensionConfig;
+  result: AnalyzeResult;
+}
+
+interface Entry {
+  /** The document object: an untitled URI is reused by the next untitled document. */
+  doc: vscode.TextDocument;
+  analyzer: IncrementalAnalyzer;
+  configKey: string;
+  last?: Analysis;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Diagnostics of open YAML documents. Each document keeps an incremental analyser, so an edit
+ * re-parses only the YAML documents it touched; updates wait for a pause in typing.
+ */
+export class DocumentAnalyses implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('tapacme');
+  private readonly entries = new Map<string, Entry>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires after a document's diagnostics were replaced (the workspace check drops its stale copy). */
+  readonly onDidAnalyze = this.changed.event;
+
+  constructor() {
+    this.disposables.push(
+      this.collection,
+      this.changed,
+      vscode.workspace.onDidOpenTextDocument((d) => this.refresh(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.schedule(e.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        // An untitled URI is reused: a late close of the previous document must not clear its successor.
+        if (this.entries.get(d.uri.toString())?.doc === d) this.forget(d.uri);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('tapacme')) for (const d of vscode.workspace.textDocuments) this.refresh(d);
+      }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.refresh(d);
+  }
+
+  static isCandidate(doc: vscode.TextDocument): boolean {
+    return doc.languageId === 'yaml';
+  }
+
+  /** The analysis of the document's current text: cached when its version is current, else run now. */
+  current(doc: vscode.TextDocument): Analysis | undefined {
+    if (!DocumentAnalyses.isCandidate(doc)) return undefined;
+    const entry = this.entries.get(doc.uri.toString());
+    if (entry?.doc === doc && entry.last && entry.last.version === doc.version && entry.configKey === JSON.stringify(readConfig(doc.uri))) return entry.last;
+    return this.run(doc);
+  }
+
+  private schedule(doc: vscode.TextDocument): void {
+    if (!DocumentAnalyses.isCandidate(doc)) return;
+    const entry = this.entries.get(doc.uri.toString());
+    if (entry?.doc !== doc) {
+      this.refresh(doc);
+      return;
+    }
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      delete entry.timer;
+      // The document may have closed meanwhile; a closed document keeps no diagnostics.
+      if (!doc.isClosed && this.entries.get(doc.uri.toString()) === entry) this.run(doc);
+    }, DEBOUNCE_MS);
+  }
+
+  private refresh(doc: vscode.TextDocument): void {
+    if (!DocumentAnalyses.isCandidate(doc)) {
+      // A document whose language changed away from YAML loses its diagnostics.
+      if (this.entries.has(doc.uri.toString())) this.forget(doc.uri);
+      return;
+    }
+    this.run(doc);
+  }
+
+  private run(doc: vscode.TextDocument): Analysis | undefined {
+    const key = doc.uri.toString();
+    const config = readConfig(doc.uri);
+    if (!config.enable) {
+      this.forget(doc.uri);
+      return undefined;
+    }
+    const configKey = JSON.stringify(config);
+    let entry = this.entries.get(key);
+    if (entry?.doc !== doc) {
+      if (entry?.timer) clearTimeout(entry.timer);
+      entry = { doc, analyzer: new IncrementalAnalyzer({ fileName: fileNameOf(doc.uri), settings: config.settings }), configKey };
+      this.entries.set(key, entry);
+    } else if (entry.configKey !== configKey) {
+      entry.analyzer.setSettings(config.settings);
+      entry.configKey = configKey;
+    }
+    const analysis: Analysis = { version: doc.version, config, result: entry.analyzer.analyze(doc.getText()) };
+    entry.last = analysis;
+    this.collection.set(
+      doc.uri,
+      diagnosticsOf(analysis.result).map((spec) => {
+        const d = new FindingDiagnostic(toRange(spec.range), spec.message, toSeverity(spec.severity), spec.finding, doc.version);
+        d.source = spec.source;
+        d.code = { value: spec.code.value, target: vscode.Uri.parse(spec.code.target) };
+        return d;
+      }),
+    );
+    this.changed.fire(doc.uri);
+    return analysis;
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const entry = this.entries.get(uri.toString());
+    if (entry?.timer) clearTimeout(entry.timer);
+    this.entries.delete(uri.toString());
+    this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    for (const e of this.entries.values()) if (e.timer) clearTimeout(e.timer);
+    this.entries.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** The name findings carry: the path for files, the URI otherwise (untitled, virtual workspaces). */
+export function fileNameOf(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+}

@@ -1,0 +1,150 @@
+import { describeRef, fix, FixError } from '@tapacme/core';
+import type { Finding, FixResult, Settings, TextEdit } from '@tapacme/core';
+
+/** Edits in offsets of the text they were computed on; the host maps them to positions. */
+export interface EditPlan {
+  edits: TextEdit[];
+  /** Why some finding could not be fixed (shown to the user), empty when all went through. */
+  notes: string[];
+}
+
+/** The quick fixes a finding offers, in the order the light bulb shows them. */
+export type QuickFixKind = 'serviceaccount' | 'dns01' | 'emit-service-account';
+
+export interface QuickFixOffer {
+  kind: QuickFixKind;
+  title: string;
+  /** Only the fix that resolves the finding by itself is preferred (it powers Auto Fix). */
+  isPreferred: boolean;
+  /** Edits known now (serviceaccount, and emit for a namespace the finding names); undefined when the user still has to choose. */
+  plan?: EditPlan;
+  /** emit-service-account: the namespace when the finding names it. */
+  namespace?: string;
+}
+
+export const TITLES = {
+  serviceaccount: 'Add podTemplate ServiceAccount',
+  dns01: 'Convert solver to DNS01…',
+  emitPick: 'Add ServiceAccount manifest…',
+  emitFor: (ns: string): string => (ns === '' ? 'Add ServiceAccount manifest (no namespace)' : `Add ServiceAccount manifest for namespace "${ns}"`),
+  fixAll: 'Fix all tapacme problems in this file',
+} as const;
+
+/** What the fixes of one finding are, with the edits computed where no choice is needed. */
+export function quickFixesFor(text: string, fileName: string, finding: Finding, settings: Settings): QuickFixOffer[] {
+  const offers: QuickFixOffer[] = [];
+  if (finding.fixes.includes('serviceaccount')) {
+    const plan = serviceAccountPlan(text, fileName, [finding], settings);
+    // Offered only when the core has an edit: a finding it cannot fix gets no light bulb that does nothing.
+    if (plan.edits.length > 0) offers.push({ kind: 'serviceaccount', title: TITLES.serviceaccount, isPreferred: true, plan });
+  }
+  if (finding.fixes.includes('dns01')) offers.push({ kind: 'dns01', title: TITLES.dns01, isPreferred: false });
+  if (finding.rule === 'service-account-missing-in-namespace' && finding.data?.['namespace'] !== undefined) {
+    const namespace = finding.data['namespace'];
+    const plan = emitPlan(text, fileName, { namespace, serviceAccountName: finding.data['serviceAccount'] ?? settings.serviceAccountName, pullSecretName: settings.pullSecretName, issuer: finding.data['issuer'] });
+    if (plan.edits.length > 0) offers.push({ kind: 'emit-service-account', title: TITLES.emitFor(namespace), isPreferred: true, plan, namespace });
+  } else if (finding.rule === 'http01-solver-missing-service-account') {
+    // The manifest the preferred fix will need, for a namespace the user picks.
+    offers.push({ kind: 'emit-service-account', title: TITLES.emitPick, isPreferred: false });
+  }
+  return offers;
+}
+
+/** podTemplate.spec.serviceAccountName on each solver the findings name. */
+export function serviceAccountPlan(text: string, fileName: string, findings: readonly Finding[], settings: Settings): EditPlan {
+  return guarded(() => fix(text, findings, { strategy: 'serviceaccount', fileName, serviceAccountName: settings.serviceAccountName }));
+}
+
+export interface EmitRequest {
+  namespace: string;
+  serviceAccountName: string;
+  pullSecretName: string;
+  issuer?: string | undefined;
+}
+
+/** A ServiceAccount document (with the pull secret) appended to the file, in its own style. */
+export function emitPlan(text: string, fileName: string, req: EmitRequest): EditPlan {
+  return guarded(() =>
+    fix(text, [], {
+      strategy: 'serviceaccount',
+      fileName,
+      serviceAccountName: req.serviceAccountName,
+      emitServiceAccounts: { namespaces: [req.namespace], pullSecretName: req.pullSecretName, ...(req.issuer ? { issuer: req.issuer } : {}) },
+    }),
+  );
+}
+
+/**
+ * Everything `source.fixAll.tapacme` fixes, as `kubectl tapacme fix --emit-service-account` would:
+ * serviceAccountName on every http01 solver without one, then the ServiceAccount documents that
+ * namespaces obtaining certificates lack. The appended documents are merged into the edits of the
+ * first step, so all edits refer to the original text.
+ */
+export function fixAllPlan(text: string, fileName: string, findings: readonly Finding[], settings: Settings): EditPlan {
+  const first = serviceAccountPlan(text, fileName, findings.filter((f) => f.rule === 'http01-solver-missing-service-account'), settings);
+  const missing = findings.filter((f) => f.rule === 'service-account-missing-in-namespace' && f.data?.['namespace'] !== undefined);
+  if (missing.length === 0) return first;
+  const edits = [...first.edits];
+  const notes = [...first.notes];
+  let current = applyPlain(text, edits);
+  const bySa = new Map<string, { namespaces: Set<string>; issuer: string | undefined }>();
+  for (const f of missing) {
+    const sa = f.data?.['serviceAccount'] ?? settings.serviceAccountName;
+    const entry = bySa.get(sa) ?? { namespaces: new Set<string>(), issuer: f.data?.['issuer'] };
+    entry.namespaces.add(f.data?.['namespace'] ?? '');
+    bySa.set(sa, entry);
+  }
+  for (const [sa, { namespaces, issuer }] of bySa) {
+    const r = guarded(() =>
+      fix(current, [], {
+        strategy: 'serviceaccount',
+        fileName,
+        serviceAccountName: sa,
+        emitServiceAccounts: { namespaces: [...namespaces], pullSecretName: settings.pullSecretName, ...(issuer ? { issuer } : {}) },
+      }),
+    );
+    notes.push(...r.notes);
+    for (const e of r.edits) {
+      if (e.offset !== current.length || e.length !== 0) {
+        notes.push('an added ServiceAccount was not an append at the end of the file; it was left out');
+        continue;
+      }
+      appendAtEnd(edits, text.length, e.newText);
+      current += e.newText;
+    }
+  }
+  return { edits, notes };
+}
+
+/** An edit that appends `newText` to the original text, merged with an edit already ending there. */
+function appendAtEnd(edits: TextEdit[], end: number, newText: string): void {
+  const last = edits.find((e) => e.offset + e.length === end && e.offset <= end);
+  if (last) {
+    last.newText += newText;
+    return;
+  }
+  const zero = { line: 0, character: 0, offset: end };
+  // The host maps offsets itself; the range here only keeps the TextEdit shape.
+  edits.push({ offset: end, length: 0, newText, range: { start: zero, end: zero } });
+}
+
+function applyPlain(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);
+  return out;
+}
+
+function guarded(run: () => FixResult): EditPlan {
+  try {
+    const r = run();
+    return { edits: r.edits.map((e) => ({ ...e })), notes: r.skipped.map((s) => s.reason) };
+  } catch (e) {
+    if (e instanceof FixError) return { edits: [], notes: [e.message] };
+    throw e;
+  }
+}
+
+/** "ClusterIssuer letsencrypt", for the comment above a generated ServiceAccount. */
+export function issuerLabel(f: Finding): string {
+  return describeRef(f.object);
+}

@@ -1,0 +1,44 @@
+/** A ClusterIssuer whose HTTP01 solver Pod has no ServiceAccount: the finding everything starts from. */
+export const BROKEN = `apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata:
+  name: letsencrypt
+spec:
+  acme:
+    server: https://acme-v02.api.letsencrypt.org/directory
+    privateKeySecretRef:
+      name: letsencrypt-key
+    solvers:
+    - http01:
+        ingress:
+          class: contour
+`;
+
+export const CERT_IN = (ns: string): string => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: web
+  namespace: ${ns}
+spec:
+  secretName: web-tls
+  dnsNames: [web.example.com]
+  issuerRef:
+    name: letsencrypt
+    kind: ClusterIssuer
+`;
+
+export const SA_IN = (ns: string): string => `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: tap-acme-http01-solver
+  namespace: ${ns}
+imagePullSecrets:
+- name: registry-credentials
+`;
+
+/** Apply offset edits (as the host would map them) to a text. */
+export function applyAll(text: string, edits: readonly { offset: number; length: number; newText: string }[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);
+  return out;
+}
