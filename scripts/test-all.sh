@@ -44,7 +44,17 @@ unit() {
   return "$rc"
 }
 
+harness() {
+  # The real API server itself: up, smoke checks, down, for each pinned cert-manager CRD version.
+  local rc
+  bash tools/cluster/test.sh 2>&1 | tee .test-output/harness-raw.log
+  rc=${PIPESTATUS[0]}
+  awk '/^smoke: [0-9]+ passed, [0-9]+ failed/ {p += $2; f += $4} END {printf "harness: %d passed, %d failed\n", p, f}' .test-output/harness-raw.log
+  return "$rc"
+}
+
 run_tier unit unit
+run_tier harness harness
 for tier in cluster krew policies watch vscode; do
   script="scripts/test-$tier.sh"
   if [ -x "$script" ]; then
