@@ -228,6 +228,8 @@ async function main(): Promise<number> {
   }
   if (failed > 0) console.log(`code-server log: ${server.logFile}`);
   console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  // scripts/test-all.sh sums the "vscode:" line; the last line is this tier's own summary.
+  console.log(`vscode: ${passed} passed, ${failed} failed`);
   console.log(`vscode e2e: ${passed} passed, ${failed} failed`);
   return failed > 0 || passed === 0 ? 1 : 0;
 }
@@ -236,6 +238,7 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     console.error(e instanceof Error ? e.message : e);
+    console.log('vscode: 0 passed, 1 failed');
     console.log('vscode e2e: 0 passed, 1 failed');
     process.exit(1);
   },
