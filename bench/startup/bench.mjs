@@ -1,6 +1,6 @@
 // Start-up of the krew executable next to kubectl's own, run alternately in one process so that
 // machine load hits both alike. Prints median, p90 and the ratio (goal: <= 1.0).
-//   pnpm --filter @tapacme/bench-startup bench [-- --rounds 30 --all]
+//   pnpm --filter @tapacme/bench-startup bench [--rounds 30] [--all]
 //   TAPACME_BENCH_EXE   the executable (default dist/krew/build/linux-amd64/stage/kubectl-tapacme,
 //                       built by `pnpm release:krew`)
 //   TAPACME_KUBECTL     kubectl (default $TAPACME_CACHE/bin/k8s-*/kubectl, else PATH's)
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '30' }, warmup: { type: 'string', default: '3' }, all: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { rounds: { type: 'string', default: '30' }, warmup: { type: 'string', default: '3' }, all: { type: 'boolean', default: false } } });
 const rounds = Number(values.rounds);
 const warmup = Number(values.warmup);
 const cache = process.env.TAPACME_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tapacme');
