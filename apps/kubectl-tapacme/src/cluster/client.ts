@@ -160,9 +160,11 @@ export class KubeClient {
     }
     return new Promise((resolve, reject) => {
       const req = this.transport.module.request(url, { method: info.method, agent: this.transport.agent, headers, ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        // Decoded as it arrives: a large page is never held as chunks, a joined buffer and a string at once.
+        res.setEncoding('utf8');
+        let text = '';
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
         res.on('error', reject);
       });
       if (this.config.timeoutMs > 0) req.setTimeout(this.config.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${this.config.timeoutMs} ms (--request-timeout)`), { code: 'ETIMEDOUT' })));

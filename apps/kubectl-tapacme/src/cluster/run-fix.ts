@@ -43,33 +43,30 @@ export async function runLiveFix(args: ParsedArgs, io: Io): Promise<number> {
   let client: KubeClient | undefined;
   try {
     client = await connect(args, { maxSockets: concurrency });
-    const { snapshot, warnings } = await readSnapshot(client, chunkSize !== undefined ? { chunkSize } : {});
-    for (const w of warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
-    const solverImage = args.string('solver-image');
-    const { report, context } = scanCluster(snapshot, solverImage ? { solverImage } : {});
-    for (const w of report.warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
-
-    const options: PlanOptions = {
-      strategy: settings.strategy,
-      issuers: args.positionals,
-      namespace: client.config.namespace,
-      ...(args.has('service-account') ? { serviceAccountName: settings.serviceAccountName } : {}),
-      ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}),
-      pullSecretSource: source,
-      ...(settings.dns01 ? { dns01: settings.dns01 } : {}),
-      ...(args.string('cluster-resource-namespace') ? { clusterResourceNamespace: args.string('cluster-resource-namespace') } : {}),
-      force: args.bool('force'),
-    };
-    if (source.type === 'copy' && settings.strategy === 'serviceaccount') {
-      const src = await client.get(RESOURCES.secrets, source.name, source.namespace);
-      if (!src) throw new UsageError(`--pull-secret-source copy:${source.namespace}/${source.name}: that Secret does not exist`);
-      const type = typeof src['type'] === 'string' ? src['type'] : 'Opaque';
-      if (type !== 'kubernetes.io/dockerconfigjson' && type !== 'kubernetes.io/dockercfg') {
-        throw new UsageError(`--pull-secret-source copy:${source.namespace}/${source.name} is of type ${type}, not kubernetes.io/dockerconfigjson`);
+    const api = client;
+    const { plan, options } = await scanAndPlan(api, chunkSize, async () => {
+      const options: PlanOptions = {
+        strategy: settings.strategy,
+        issuers: args.positionals,
+        namespace: api.config.namespace,
+        ...(args.has('service-account') ? { serviceAccountName: settings.serviceAccountName } : {}),
+        ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}),
+        pullSecretSource: source,
+        ...(settings.dns01 ? { dns01: settings.dns01 } : {}),
+        ...(args.string('cluster-resource-namespace') ? { clusterResourceNamespace: args.string('cluster-resource-namespace') } : {}),
+        force: args.bool('force'),
+      };
+      if (source.type === 'copy' && settings.strategy === 'serviceaccount') {
+        const src = await api.get(RESOURCES.secrets, source.name, source.namespace);
+        if (!src) throw new UsageError(`--pull-secret-source copy:${source.namespace}/${source.name}: that Secret does not exist`);
+        const type = typeof src['type'] === 'string' ? src['type'] : 'Opaque';
+        if (type !== 'kubernetes.io/dockerconfigjson' && type !== 'kubernetes.io/dockercfg') {
+          throw new UsageError(`--pull-secret-source copy:${source.namespace}/${source.name} is of type ${type}, not kubernetes.io/dockerconfigjson`);
+        }
+        options.copySource = { type, data: (src['data'] ?? {}) as Record<string, string> };
       }
-      options.copySource = { type, data: (src['data'] ?? {}) as Record<string, string> };
-    }
-    const plan = planFix(report, context, options);
+      return options;
+    }, args.string('solver-image'), io);
     if (plan.errors.length > 0) {
       for (const e of plan.errors) io.err(`${io.errStyle.red('error:')} ${e}\n`);
       io.err('Nothing was changed.\n');
@@ -114,7 +111,6 @@ export async function runLiveFix(args: ParsedArgs, io: Io): Promise<number> {
     }
 
     const server = dryRun === 'server';
-    const api = client;
     const progress = new Progress(io, plan.ops.length, server);
     const results = await executePlan(
       plan,
@@ -210,4 +206,23 @@ function printResults(results: readonly OpResult[], io: Io, dryRun: boolean): vo
     io.err(`${s.red('Not done')} (${notDone.length}): ${notDone.map((r) => r.op.id).join(', ')}.\n`);
     io.err(`${dryRun ? 'Would be done' : 'Done'} (${done.length}): ${done.length > 0 ? done.map((r) => r.op.id).join(', ') : 'nothing'}. Fix the cause above and run the same command again: finished objects are left as they are.\n`);
   }
+}
+
+/**
+ * Read, scan and plan. Only the plan leaves this function, so the snapshot (every Certificate,
+ * ServiceAccount and Secret summary) can be collected before the writes start.
+ */
+async function scanAndPlan(
+  client: KubeClient,
+  chunkSize: number | undefined,
+  makeOptions: () => Promise<PlanOptions>,
+  solverImage: string | undefined,
+  io: Io,
+): Promise<{ plan: FixPlan; options: PlanOptions }> {
+  const { snapshot, warnings } = await readSnapshot(client, chunkSize !== undefined ? { chunkSize } : {});
+  for (const w of warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
+  const { report, context } = scanCluster(snapshot, solverImage ? { solverImage } : {});
+  for (const w of report.warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
+  const options = await makeOptions();
+  return { plan: planFix(report, context, options), options };
 }
