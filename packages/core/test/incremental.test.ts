@@ -154,6 +154,19 @@ describe('IncrementalAnalyzer', () => {
     expect(r).toEqual(analyze(moved, { fileName: 'x.yaml' }));
   });
 
+  it('moves a cross-document finding when a comment is added above it in its document', () => {
+    const sa = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tap-acme-http01-solver\n  namespace: team-a\n';
+    const cert = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n  namespace: team-b\nspec:\n  secretName: s\n  issuerRef:\n    name: le\n    kind: ClusterIssuer\n';
+    const text = [issuer('le', undefined, 'ClusterIssuer', SOLVERS[1] as string), sa, cert].join('---\n');
+    const inc = new IncrementalAnalyzer({ fileName: 'c.yaml' });
+    const before = inc.analyze(text).findings[0]?.range?.start.line;
+    const commented = text.replace('  issuerRef:\n', '  # which issuer\n  issuerRef:\n');
+    const r = inc.analyze(commented);
+    expect(r.findings.map((f) => f.rule)).toEqual(['service-account-missing-in-namespace']);
+    expect(r.findings[0]?.range?.start.line).toBe((before ?? 0) + 1);
+    expect(r).toEqual(analyze(commented, { fileName: 'c.yaml' }));
+  });
+
   it('parses the rest of the stream together after an unclosed quote, as analyze does', () => {
     const text = `a: "open\n---\n${issuer('le', undefined, 'ClusterIssuer', SOLVERS[0] as string)}---\nb: "close"\n---\n${issuer('tap', undefined, 'ClusterIssuer', SOLVERS[0] as string)}`;
     const inc = new IncrementalAnalyzer({ fileName: 'q.yaml' });

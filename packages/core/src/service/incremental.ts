@@ -27,6 +27,7 @@ export class IncrementalAnalyzer {
   private settings: Settings;
   private settingsKey: string;
   private cache = new Map<string, Piece>();
+  private lastSet: { settingsKey: string; key: { signature: string; docIndex: number }[]; problems: Map<number, Problem[]> } | undefined;
   /** Counters of the last run, for tests and the bench. */
   lastRun = { pieces: 0, parsed: 0 };
 
@@ -103,16 +104,9 @@ export class IncrementalAnalyzer {
     if (template) return { findings: [], errors: [templateError(template, this.fileName)] };
 
     const objects: ManifestObject[] = [];
-    const owner = new Map<ManifestObject, Placed>();
-    for (const p of placed) {
-      for (const o of p.piece.file.objects) {
-        const origin = o.origin.type === 'file' ? { ...o.origin, docIndex: o.origin.docIndex + p.docIndex } : o.origin;
-        const g: ManifestObject = { ...o, origin };
-        objects.push(g);
-        owner.set(g, p);
-      }
-    }
+    for (const p of placed) for (const g of p.piece.globals(p.docIndex)) objects.push(g);
     const ctx: RuleContext = { settings: this.settings, objects };
+    const setProblems = this.setRuleProblems(placed, ctx);
     const findings: Finding[] = [];
     for (const [ruleIndex, rule] of rules.entries()) {
       const configured = this.settings.rules[rule.id];
@@ -123,14 +117,33 @@ export class IncrementalAnalyzer {
           for (const r of p.piece.problems(ruleIndex, rule, this.settingsKey, ctx)) findings.push(place(r, p, severity));
         }
       } else {
-        for (const problem of rule.check(ctx)) {
-          const p = owner.get(problem.object);
+        for (const problem of setProblems.get(ruleIndex) ?? []) {
+          const p = owner(placed, problem.object);
           findings.push(p ? place(relative(rule, problem, p.piece, p.docIndex), p, severity) : unplaced(rule, problem, severity));
         }
       }
     }
     findings.sort(compareFindings);
     return { findings, errors: this.errors(text, placed) };
+  }
+
+  /**
+   * Problems of the rules that look across documents. They depend on the objects' values and
+   * document indexes only, so when every piece holds the same objects at the same index as in the
+   * last run (an edit in a comment, in spacing, or in a document without objects) they are reused.
+   */
+  private setRuleProblems(placed: readonly Placed[], ctx: RuleContext): Map<number, Problem[]> {
+    const key = placed.filter((p) => p.piece.file.objects.length > 0).map((p) => ({ signature: p.piece.signature, docIndex: p.docIndex }));
+    const last = this.lastSet;
+    if (last && last.settingsKey === this.settingsKey && last.key.length === key.length && last.key.every((k, i) => k.docIndex === key[i]?.docIndex && k.signature === key[i]?.signature)) {
+      return last.problems;
+    }
+    const problems = new Map<number, Problem[]>();
+    for (const [ruleIndex, rule] of rules.entries()) {
+      if (rule.scope === 'set' && this.settings.rules[rule.id] !== 'off') problems.set(ruleIndex, rule.check(ctx));
+    }
+    this.lastSet = { settingsKey: this.settingsKey, key, problems };
+    return problems;
   }
 
   private errors(text: string, placed: readonly Placed[]): InputError[] {
@@ -187,6 +200,9 @@ class Piece {
   readonly hasErrors: boolean;
   private ruleResults: (RelativeFinding[] | undefined)[] = [];
   private resultsKey = '';
+  private placedObjects = new Map<number, ManifestObject[]>();
+  private ranges = new Map<string, Range | undefined>();
+  private signatureText: string | undefined;
 
   constructor(fileName: string, text: string) {
     this.file = new ParsedFile(fileName, text);
@@ -194,6 +210,30 @@ class Piece {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
     this.lineBreaks = n;
     this.hasErrors = this.file.docs.some((d) => d.errors.length > 0);
+  }
+
+  /** The piece's objects with document indexes of the whole stream, kept while the piece does not move. */
+  globals(docBase: number): ManifestObject[] {
+    let out = this.placedObjects.get(docBase);
+    if (!out) {
+      if (this.placedObjects.size > 3) this.placedObjects.clear();
+      out = this.file.objects.map((o) => ({ ...o, origin: o.origin.type === 'file' ? { ...o.origin, docIndex: o.origin.docIndex + docBase } : o.origin }));
+      this.placedObjects.set(docBase, out);
+    }
+    return out;
+  }
+
+  /** The objects' values as text: equal signatures hold equal objects, wherever the text differs. */
+  get signature(): string {
+    this.signatureText ??= JSON.stringify(this.file.objects.map((o) => [o.origin.type === 'file' ? [o.origin.docIndex, o.origin.itemPath] : null, o.value]));
+    return this.signatureText;
+  }
+
+  /** Where a path sits in this piece; set-rule findings ask for the same few places on every run. */
+  locate(docIndex: number, path: readonly (string | number)[], part: 'key' | 'value' | 'pair'): Range | undefined {
+    const key = `${docIndex}\u0000${part}\u0000${path.join('\u0000')}`;
+    if (!this.ranges.has(key)) this.ranges.set(key, this.file.locate(docIndex, path, part));
+    return this.ranges.get(key);
   }
 
   /** Object-rule results for this piece, computed once per settings. */
@@ -221,10 +261,29 @@ function relative(rule: Rule, p: Problem, piece: Piece, docBase: number): Relati
     f.fileName = origin.fileName;
     f.docIndex = local;
     f.itemPath = origin.itemPath;
-    const range = piece.file.locate(local, [...origin.itemPath, ...p.path], p.part ?? 'key');
+    const range = piece.locate(local, [...origin.itemPath, ...p.path], p.part ?? 'key');
     if (range) f.range = range;
   }
   return { finding: f };
+}
+
+/** The placed piece that holds a document index (pieces are in document order). */
+function owner(placed: readonly Placed[], object: ManifestObject): Placed | undefined {
+  if (object.origin.type !== 'file') return undefined;
+  const doc = object.origin.docIndex;
+  let lo = 0;
+  let hi = placed.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((placed[mid] as Placed).docIndex <= doc) lo = mid;
+    else hi = mid - 1;
+  }
+  // Pieces without documents share an index with the next one: take the one that has it.
+  for (let i = lo; i >= 0; i--) {
+    const p = placed[i] as Placed;
+    if (p.docIndex <= doc && doc < p.docIndex + p.piece.file.docs.length) return p;
+  }
+  return undefined;
 }
 
 function place(r: RelativeFinding, p: Placed, severity: Severity): Finding {
