@@ -133,6 +133,33 @@ spec:
     await new Promise((r) => setTimeout(r, 1000));
     expect(writes()).toBe(before + 2);
   });
+  it('fix --emit reads the issuers from the cluster: Gateway triggers only where served, provisioner gaps named', async () => {
+    const cli = `${REPO}apps/kubectl-tapacme/dist/kubectl-tapacme.cjs`;
+    const kubeconfig = process.env['KUBECONFIG'] ?? '';
+    const ky = await run(process.execPath, [cli, 'fix', '--emit', 'kyverno', ISSUER, '--kubeconfig', kubeconfig]);
+    expect(ky.code, ky.stderr).toBe(0);
+    const docs = parseAllDocuments(ky.stdout).map((d) => d.toJS() as Obj);
+    expect(docs.map((d) => `${String(d['kind'])}/${String((d['metadata'] as Obj)['name'])}`)).toEqual([
+      'ClusterRole/tapacme:kyverno:background-controller', 'ClusterRole/tapacme:kyverno:admission-controller', `ClusterPolicy/tapacme-acme-solver-${ISSUER}`,
+    ]);
+    // The test cluster serves no Gateway API CRD, so the policy does not trigger on Gateways.
+    expect(ky.stdout).not.toContain('gateway.networking.k8s.io/v1/Gateway');
+    expect(ky.stderr).toContain(`note: ClusterIssuer ${ISSUER} already names ServiceAccount ${SA} on every HTTP01 solver: no issuer change is needed`);
+
+    const { ns: managed } = await newNamespaceWithCertificate();
+    await kubectl(['label', 'namespace', managed, 'apps.tanzu.vmware.com/tap-ns=']);
+    const nsp = await run(process.execPath, [cli, 'fix', '--emit', 'namespace-provisioner', ISSUER, '--kubeconfig', kubeconfig]);
+    expect(nsp.code, nsp.stderr).toBe(0);
+    const gap = nsp.stderr.split('\n').find((l) => l.includes('not managed by the Namespace Provisioner')) ?? '';
+    expect(gap).toMatch(new RegExp(`^note: ClusterIssuer/${ISSUER}: \\d+ namespaces obtaining certificates are not managed by the Namespace Provisioner`));
+    expect(gap).toMatch(/team-/);
+    expect(gap).not.toContain(managed);
+    const missing = await run(process.execPath, [cli, 'fix', '--emit', 'kyverno', 'no-such-issuer', '--kubeconfig', kubeconfig]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/error: no ACME issuer "no-such-issuer" found/);
+  });
+
   it('makes scan report durable coverage: the running watch, and a Kyverno policy fix --emit wrote', async () => {
     // Kyverno's own ClusterPolicy CRD, from the Go module tools/kyverno pins: the API server then validates the policy against Kyverno's schema.
     const dir = await run('bash', ['-c', `cd ${REPO}tools/kyverno && GOFLAGS=-mod=mod /usr/local/go/bin/go list -m -f '{{.Dir}}' github.com/kyverno/kyverno`]);
