@@ -1,6 +1,7 @@
 // The built extension (pnpm build): bundles within budget, the web bundle free of Node, the .vsix
 // holding exactly what VS Code loads. Runs as test:dist, after the build.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
@@ -37,6 +38,42 @@ describe.runIf(process.env['TAPACME_TEST_DIST'] === '1')('the built extension', 
   it('builds a web bundle that requires nothing but vscode', () => {
     const web = readFileSync(new URL(pkg.browser, root), 'utf8');
     expect([...new Set(web.match(/require\(["'][^"']+["']\)/g) ?? [])]).toEqual(['require("vscode")']);
+  });
+
+  it('loads and activates the web bundle where only web globals exist (no process, Buffer or require)', () => {
+    // Any vscode API answers with another stub; iteration finds nothing (no open documents).
+    const stub: object = new Proxy(function vscodeStub() {}, {
+      get: (_t, prop) => (prop === Symbol.iterator ? function* empty() {} : prop === 'then' ? undefined : stub),
+      apply: () => stub,
+      construct: () => stub,
+    });
+    // esbuild copies the module's own keys into a namespace object, so the module lists what the bundle reads.
+    const api = ['CodeAction', 'CodeActionKind', 'ConfigurationTarget', 'Diagnostic', 'DiagnosticSeverity', 'EventEmitter', 'Hover', 'MarkdownString', 'Position', 'ProgressLocation', 'Range', 'SnippetString', 'Uri', 'WorkspaceEdit', 'commands', 'extensions', 'languages', 'window', 'workspace'];
+    const vscodeModule = Object.fromEntries(api.map((name) => [name, stub]));
+    const requested: string[] = [];
+    const module = { exports: {} as { activate?: (c: unknown) => unknown } };
+    const sandbox = {
+      module,
+      exports: module.exports,
+      require: (id: string) => {
+        requested.push(id);
+        if (id !== 'vscode') throw new Error(`the web bundle required ${id}`);
+        return vscodeModule;
+      },
+      console,
+      setTimeout,
+      clearTimeout,
+      TextDecoder,
+      TextEncoder,
+      URL,
+      WeakMap,
+    };
+    runInNewContext(readFileSync(new URL(pkg.browser, root), 'utf8'), sandbox, { filename: 'web/extension.js' });
+    expect(typeof module.exports.activate).toBe('function');
+    const context = { subscriptions: [] as unknown[] };
+    module.exports.activate?.(context);
+    expect(context.subscriptions.length).toBeGreaterThan(5);
+    expect([...new Set(requested)]).toEqual(['vscode']);
   });
 
   it('packages tapacme-<version>.vsix with the two bundles, the manifest, README and LICENSE only', () => {
