@@ -125,7 +125,7 @@ export function selectIssuers(report: ScanReport, context: ScanContext, args: re
       matches = [];
     }
     if (matches.length === 0) {
-      errors.push(`no ACME issuer "${arg}" found${all.length > 0 ? ` (there are ${all.map((k) => k.replace(/^Issuer\/([^/]*)\//, 'Issuer/$1/')).join(', ')})` : ''}; name a ClusterIssuer, or Issuer/NAMESPACE/NAME`);
+      errors.push(`no ACME issuer "${arg}" found${all.length > 0 ? ` (there are ${all.join(', ')})` : ''}; name a ClusterIssuer, or Issuer/NAMESPACE/NAME`);
     } else if (matches.length > 1) {
       errors.push(`"${arg}" matches ${matches.join(' and ')}; say which`);
     } else if (matches[0] && !keys.includes(matches[0])) {
