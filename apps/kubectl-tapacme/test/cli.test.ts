@@ -35,7 +35,7 @@ describe('version', () => {
   it('version -o json adds Node.js and the platform', async () => {
     for (const args of [['version', '-o', 'json'], ['version', '-ojson'], ['version', '--output=json']]) {
       const r = await run(args);
-      expect(JSON.parse(r.stdout)).toEqual({ version: pkg.version, node: expect.stringMatching(/^v\d+\./) as unknown, platform: `${process.platform}/${process.arch}` });
+      expect(JSON.parse(r.stdout)).toEqual({ version: pkg.version, node: expect.stringMatching(/^v\d+\./) as unknown, platform: process.env['TAPACME_CLI_PLATFORM'] ?? `${process.platform}/${process.arch}` });
     }
   });
 });
