@@ -18,10 +18,13 @@ export interface BlobOptions {
 /** Writes sea-config.json and the blob into workDir; returns the blob's path. */
 export function prepareBlob(o: BlobOptions): string {
   mkdirSync(o.workDir, { recursive: true });
+  // The blob records `main` as written: a relative name keeps the checkout's path out of the
+  // executable, so builds in different folders give the same bytes.
+  copyFileSync(o.bundle, join(o.workDir, 'kubectl-tapacme.cjs'));
   const output = join(o.workDir, 'sea-prep.blob');
   const config = {
-    main: o.bundle,
-    output,
+    main: 'kubectl-tapacme.cjs',
+    output: 'sea-prep.blob',
     disableExperimentalSEAWarning: true,
     useCodeCache: o.useCodeCache,
     // A start-up snapshot needs the bundle to register a deserialize-main function and yargs
