@@ -39,6 +39,13 @@ const USER_SETTINGS = {
   // VS Code in a browser saves after a delay by default; an auto save is not an explicit save, so
   // "explicit" code actions on save would never run, and the tests press Ctrl+S themselves.
   'files.autoSave': 'off',
+  // Typing into a snippet's tab stops must type text: a word suggestion popping up under the
+  // cursor would take the keystrokes (and the YAML extension's defaults turn suggestions on in strings).
+  'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
+  '[yaml]': { 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' } },
+  'editor.wordBasedSuggestions': 'off',
+  'editor.suggestOnTriggerCharacters': false,
+  'editor.acceptSuggestionOnCommitCharacter': false,
 };
 
 function env(stateDir: string): NodeJS.ProcessEnv {

@@ -3,7 +3,7 @@
 // the file on disk. The extension's integration tests then run inside the real extension host.
 // Usage (after scripts/vscode-e2e-setup.sh and the build):  node e2e/run.ts [--only name]
 // Env: TAPACME_CODE_SERVER_PREFIX (required), TAPACME_CHROMIUM (default /usr/bin/chromium).
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -144,6 +144,8 @@ async function runScenario(browser: Browser, server: CodeServer, runDir: string,
   try {
     await openWorkbench(page, server.url(ws));
     await s.run(page, ws);
+    // The end state of a passing scenario too, for a person to look at.
+    await page.screenshot({ path: join(outDir, `${s.name}.ok.png`) });
   } catch (e) {
     const shot = join(outDir, `${s.name}.png`);
     await page.screenshot({ path: shot }).catch(() => undefined);
@@ -192,6 +194,7 @@ async function main(): Promise<number> {
   if (!existsSync(join(extDir, 'dist', 'test', 'integration.js'))) throw new Error('dist/test/integration.js is missing; run the build first');
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   mkdirSync(outDir, { recursive: true });
+  for (const f of readdirSync(outDir)) if (f.endsWith('.png') || f.endsWith('.log')) rmSync(join(outDir, f));
   const runDir = join(outDir, 'run');
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
