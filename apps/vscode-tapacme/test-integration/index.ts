@@ -41,8 +41,16 @@ function tapacme(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'tapacme');
 }
 
+let untitledCount = 0;
+
+/** A new untitled document under a name of its own (VS Code reuses Untitled-1 once it is closed). */
 async function untitled(content: string, language = 'yaml'): Promise<vscode.TextDocument> {
-  const doc = await vscode.workspace.openTextDocument({ language, content });
+  const uri = vscode.Uri.parse(`untitled:/tapacme-test-${++untitledCount}.${language === 'yaml' ? 'yaml' : 'txt'}`);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  assert.equal(doc.languageId, language);
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, new vscode.Position(0, 0), content);
+  assert.ok(await vscode.workspace.applyEdit(edit));
   await vscode.window.showTextDocument(doc);
   return doc;
 }
