@@ -12,11 +12,14 @@ export const serviceAccountMissingInNamespace: SetRule = {
   why:
     'The solver Pod runs in the namespace of each Certificate. When the issuer names a ServiceAccount that does not exist there, the API server rejects the Pod ("serviceaccount not found") and the challenge never completes. The ServiceAccount must exist in every namespace that obtains certificates from the issuer.',
   check(ctx) {
-    const consumers = certificateConsumers(ctx.objects);
+    // Cheapest questions first: most sets define no ServiceAccount or name none in an issuer.
     const accounts = serviceAccountsByNamespace(ctx.objects);
+    if (accounts.size === 0) return [];
+    const issuers = ctx.objects.filter((o) => isIssuer(o) && hasHttp01Solver(o) && solverServiceAccounts(o).length > 0);
+    if (issuers.length === 0) return [];
+    const consumers = certificateConsumers(ctx.objects);
     const problems: Problem[] = [];
-    for (const issuer of ctx.objects) {
-      if (!isIssuer(issuer) || !hasHttp01Solver(issuer)) continue;
+    for (const issuer of issuers) {
       const perNs = consumers.get(issuerKeyOf(issuer));
       if (!perNs) continue;
       for (const sa of solverServiceAccounts(issuer)) {
