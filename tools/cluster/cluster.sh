@@ -327,9 +327,17 @@ start_servers() {
   printf 'server=%s\netcd=http://127.0.0.1:%s\n' "$server" "$etcd_port" > "$state/endpoints"
 }
 
+# During startup the pids are ours for sure, and a child may not have exec'd its binary yet
+# (its cmdline is still the shell's under load), so ask only whether it is running.
+running() { # <name>
+  local pid
+  pid="$(cat "$state/$1.pid" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] && ! grep -q ') Z ' "/proc/$pid/stat"
+}
+
 alive() {
-  pid_of etcd >/dev/null || { log "etcd exited during startup"; return 1; }
-  pid_of kube-apiserver >/dev/null || { log "kube-apiserver exited during startup"; return 1; }
+  running etcd || { log "etcd exited during startup"; return 1; }
+  running kube-apiserver || { log "kube-apiserver exited during startup"; return 1; }
 }
 
 # A port can still be taken between our pick and the bind: then try again with new ones.
