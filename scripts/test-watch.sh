@@ -4,6 +4,8 @@
 # must never disturb a cluster another suite or a person is using.
 # Prints "watch: N passed, M failed" and exits non-zero when any test failed or could not run.
 set -uo pipefail
+# shellcheck source=scripts/lib/vitest-counts.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/vitest-counts.sh"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # shellcheck source=scripts/lib/toolchain.sh
@@ -26,15 +28,6 @@ rm -f "$report"
       pnpm exec vitest run --config test/watch/vitest.config.ts --reporter=default --reporter=json --outputFile="$report"
 ) >&2
 rc=$?
-counts="$(node -e '
-  const fs = require("node:fs");
-  try {
-    const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-    console.log(`${r.numPassedTests} ${r.numFailedTests + (r.numRuntimeErrorTests ?? 0)}`);
-  } catch { console.log("0 1"); }
-' "$report")"
-p="${counts% *}"
-f="${counts#* }"
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # e.g. the cluster did not start
+read -r p f <<<"$(vitest_counts "$report" "$rc")"
 echo "watch: $p passed, $f failed"
 [ "$rc" -eq 0 ] && [ "$f" -eq 0 ]
