@@ -1,3 +1,4 @@
+import { parseFixPullSecretSource } from '../live/plan.js';
 import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT } from '../settings.js';
 
 /**
@@ -44,8 +45,10 @@ export function resolveDurableOptions(partial: Partial<DurableOptions> = {}): Du
 
 /** Parses the `--pull-secret-source` value `existing|placeholder|copy:NAMESPACE/NAME` (the same syntax as `fix`). */
 export function parsePullSecretSource(value: string): PullSecretSource {
-  if (value === 'placeholder' || value === 'existing') return { kind: value };
-  const m = /^copy:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(value);
-  if (m?.[1] && m[3]) return { kind: 'clone', namespace: m[1], name: m[3] };
-  throw new Error(`--pull-secret-source must be existing, placeholder or copy:NAMESPACE/NAME, got "${value}"`);
+  // One grammar for both commands; policies have no 'auto' (they never look at the cluster).
+  const parsed = value === '' || value === 'auto' ? undefined : parseFixPullSecretSource(value);
+  if (!parsed || 'error' in parsed || parsed.type === 'auto') {
+    throw new Error(`--pull-secret-source must be existing, placeholder or copy:NAMESPACE/NAME, got "${value}"`);
+  }
+  return parsed.type === 'copy' ? { kind: 'clone', namespace: parsed.namespace, name: parsed.name } : { kind: parsed.type };
 }
