@@ -109,37 +109,8 @@ export class ParsedFile {
         return;
       }
       if (!RELEVANT_KINDS.has(kind)) return;
-      if (kind === 'Issuer' || kind === 'ClusterIssuer' || !this.pushLazyObject(doc, docIndex, contents, kind)) {
-        this.pushObject(this.toJs(doc, docIndex), docIndex, []);
-      }
+      this.pushObject(this.toJs(doc, docIndex), docIndex, []);
     });
-  }
-
-  /**
-   * Most objects (Certificates, Ingresses, ServiceAccounts) are read only by the cross-file rule, and
-   * only when some issuer names a ServiceAccount: identify them from the syntax tree and convert the
-   * whole document on first use. Returns false when the identity is not plainly written (aliases, merges).
-   */
-  private pushLazyObject(doc: Document.Parsed, docIndex: number, contents: YAMLMap, kind: string): boolean {
-    const apiVersion = contents.get('apiVersion');
-    const name = contents.getIn(['metadata', 'name']);
-    const namespace = contents.getIn(['metadata', 'namespace']);
-    if (typeof apiVersion !== 'string' || typeof name !== 'string' || (namespace !== undefined && typeof namespace !== 'string')) return false;
-    let cached: Record<string, unknown> | undefined;
-    const obj = { apiVersion, kind, name, origin: { type: 'file', fileName: this.fileName, docIndex, itemPath: [] } } as unknown as ManifestObject;
-    if (typeof namespace === 'string') obj.namespace = namespace;
-    Object.defineProperty(obj, 'value', {
-      enumerable: true,
-      get: () => {
-        if (!cached) {
-          const v = this.toJs(doc, docIndex);
-          cached = isObj(v) ? v : {};
-        }
-        return cached;
-      },
-    });
-    this.objects.push(obj);
-    return true;
   }
 
   private collectList(doc: Document.Parsed, docIndex: number): void {
