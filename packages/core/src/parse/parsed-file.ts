@@ -5,6 +5,8 @@ import { isObj } from '../model/value.js';
 import { SourceText } from '../text/source-text.js';
 import type { Range } from '../text/source-text.js';
 import type { InputError } from './input-error.js';
+import { readSimpleYaml } from './simple-yaml.js';
+import type { SimpleDocument, SimpleNode } from './simple-yaml.js';
 import { findTemplateMarker, templateMessage } from './template-markers.js';
 
 /** Kinds whose plain value the rules read; other documents are parsed but never converted. */
@@ -26,28 +28,74 @@ export interface LocatedNode {
   viaAlias: boolean;
 }
 
-/** A file parsed into YAML documents and the Kubernetes objects they hold, with their source positions. */
+/**
+ * A file parsed into YAML documents and the Kubernetes objects they hold, with their source positions.
+ *
+ * Plain block YAML is read by the fast reader (simple-yaml.ts); `yaml`'s own documents, which fixes
+ * edit, are then made only when asked for. Anything else is parsed by `yaml` from the start.
+ */
 export class ParsedFile {
   readonly fileName: string;
   readonly source: SourceText;
-  readonly docs: Document.Parsed[];
   readonly objects: ManifestObject[] = [];
   readonly errors: InputError[] = [];
   /** Documents that failed to parse; their objects are not reported or edited. */
   readonly brokenDocs = new Set<number>();
+  /** The fast reader's documents, when it could read the whole text. */
+  private readonly simple: SimpleDocument[] | undefined;
+  private yamlDocs: Document.Parsed[] | undefined;
+  private slices: (ParsedFile | undefined)[] = [];
 
-  constructor(fileName: string, text: string) {
+  constructor(fileName: string, text: string, options: { yamlOnly?: boolean } = {}) {
     this.fileName = fileName;
     this.source = new SourceText(text);
+    this.simple = options.yamlOnly ? undefined : readSimpleYaml(text);
+    if (this.simple) {
+      this.isYtt = false;
+      this.collectSimple(this.simple);
+      return;
+    }
     this.isYtt = /(^|\s)#@/m.test(text);
-    this.docs = parseAllDocuments(text, { merge: true, prettyErrors: false }) as Document.Parsed[];
-    if (!Array.isArray(this.docs)) this.docs = [];
     this.checkTemplate();
     if (this.errors.length === 0) this.collect();
   }
 
+  /** `yaml`'s documents: what fixes edit. Parsed on first use for text the fast reader read. */
+  get docs(): Document.Parsed[] {
+    if (!this.yamlDocs) {
+      const docs = parseAllDocuments(this.source.text, { merge: true, prettyErrors: false }) as Document.Parsed[];
+      this.yamlDocs = Array.isArray(docs) ? docs : [];
+    }
+    return this.yamlDocs;
+  }
+
+  get docCount(): number {
+    return this.simple ? this.simple.length : this.docs.length;
+  }
+
+  /** Some document has YAML syntax errors (the fast reader reads only text without any). */
+  get hasSyntaxErrors(): boolean {
+    return !this.simple && this.docs.some((d) => d.errors.length > 0);
+  }
+
   /** Carvel ytt files are YAML whose `#@` comments compute values at render time. */
   readonly isYtt: boolean;
+
+  private collectSimple(docs: readonly SimpleDocument[]): void {
+    docs.forEach((doc, docIndex) => {
+      const value = doc.value;
+      if (!isObj(value)) return;
+      const kind = value['kind'];
+      if (typeof kind !== 'string') return;
+      if (kind.endsWith('List') && Array.isArray(value['items'])) {
+        (value['items'] as unknown[]).forEach((item, i) => {
+          if (isObj(item) && RELEVANT_KINDS.has(String(item['kind']))) this.pushObject(item, docIndex, ['items', i]);
+        });
+        return;
+      }
+      if (RELEVANT_KINDS.has(kind)) this.pushObject(value, docIndex, []);
+    });
+  }
 
   get isTemplate(): boolean {
     return this.errors.some((e) => e.code === 'template');
@@ -191,24 +239,76 @@ export class ParsedFile {
 
   /** Source range of a path: its key, its value, or both. Falls back to the nearest located ancestor. */
   locate(docIndex: number, path: JsonPath, part: NodePart = 'key'): Range | undefined {
+    const at = this.locateOffsets(docIndex, path, part);
+    return at && this.source.rangeAt(at[0], at[1]);
+  }
+
+  /** `locate` as offsets. */
+  locateOffsets(docIndex: number, path: JsonPath, part: NodePart = 'key'): [number, number] | undefined {
+    const doc = this.simple?.[docIndex];
+    if (!doc) return this.locateInYaml(docIndex, path, part);
+    const found = locateSimple(doc.node, path, part);
+    if (!found || !(doc.hasLineComments && found.collection)) return found?.offsets;
+    // Full-line comments can stretch a collection's range in `yaml`: ask it, for this document only.
+    let slice = this.slices[docIndex];
+    if (!slice) {
+      slice = new ParsedFile(this.fileName, this.source.text.slice(doc.from, doc.to), { yamlOnly: true });
+      this.slices[docIndex] = slice;
+    }
+    const at = slice.locateInYaml(0, path, part);
+    return at && [at[0] + doc.from, at[1] + doc.from];
+  }
+
+  private locateInYaml(docIndex: number, path: JsonPath, part: NodePart): [number, number] | undefined {
     for (let n = path.length; n >= 0; n--) {
       const loc = this.locateNode(docIndex, path.slice(0, n));
       if (!loc) continue;
       const keyNode = loc.pair && isScalar(loc.pair.key) ? loc.pair.key : undefined;
-      const keyRange = keyNode?.range;
-      const valueRange = loc.node?.range;
-      let start: number | undefined;
-      let end: number | undefined;
-      if (part === 'key' && keyRange) [start, end] = [keyRange[0], keyRange[1]];
-      else if (part === 'value' && valueRange) [start, end] = [valueRange[0], valueRange[1]];
-      else if (keyRange || valueRange) {
-        start = keyRange ? keyRange[0] : valueRange?.[0];
-        end = valueRange ? valueRange[1] : keyRange?.[1];
-      }
-      if (start !== undefined && end !== undefined) return this.source.rangeAt(start, end);
+      const at = pick(keyNode?.range ?? undefined, loc.node?.range ?? undefined, part);
+      if (at) return at;
     }
     return undefined;
   }
+}
+
+/** The offsets `locate` answers from a key's and a value's range. */
+function pick(key: readonly number[] | undefined, value: readonly number[] | undefined, part: NodePart): [number, number] | undefined {
+  if (part === 'key' && key) return [key[0] as number, key[1] as number];
+  if (part === 'value' && value) return [value[0] as number, value[1] as number];
+  if (!key && !value) return undefined;
+  return [(key ?? value)?.[0] as number, (value ?? key)?.[1] as number];
+}
+
+/** `locate` in the fast reader's tree; `collection` tells whether a collection's range was used. */
+function locateSimple(root: SimpleNode | null, path: JsonPath, part: NodePart): { offsets: [number, number]; collection: boolean } | undefined {
+  // The deepest node the path reaches, with the key that led to it.
+  const nodes: (SimpleNode | null)[] = [root];
+  const keys: ([number, number] | undefined)[] = [undefined];
+  let node = root;
+  for (const seg of path) {
+    let next: SimpleNode | undefined;
+    let key: [number, number] | undefined;
+    if (node?.type === 'seq' && typeof seg === 'number') next = node.items[seg];
+    else if (node?.type === 'map' && typeof seg === 'string') {
+      const entry = node.entries.find((e) => e.key === seg);
+      if (entry) {
+        next = entry.value;
+        key = [entry.keyStart, entry.keyEnd];
+      }
+    }
+    if (!next) break;
+    node = next;
+    nodes.push(next);
+    keys.push(key);
+  }
+  for (let n = nodes.length - 1; n >= 0; n--) {
+    const v = nodes[n];
+    const key = keys[n];
+    const value = v ? [v.start, v.end] : undefined;
+    const offsets = pick(key, value, part);
+    if (offsets) return { offsets, collection: v !== null && v !== undefined && v.type !== 'scalar' && !(part === 'key' && key) };
+  }
+  return undefined;
 }
 
 export function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): { pair: Pair<unknown, unknown>; map: YAMLMap; viaMerge: boolean } | undefined {

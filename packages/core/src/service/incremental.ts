@@ -71,8 +71,8 @@ export class IncrementalAnalyzer {
           do {
             prev = placed.pop() as Placed;
             line -= prev.piece.lineBreaks;
-            docIndex -= prev.piece.file.docs.length;
-          } while (prev.piece.file.docs.length === 0 && placed.length > 0);
+            docIndex -= prev.piece.file.docCount;
+          } while (prev.piece.file.docCount === 0 && placed.length > 0);
           start = prev.offset;
         }
         // Broken YAML can run past the next marker (an unclosed quote does): take in the following
@@ -90,7 +90,7 @@ export class IncrementalAnalyzer {
       }
       placed.push({ piece: p, offset: start, line, docIndex });
       line += p.lineBreaks;
-      docIndex += p.file.docs.length;
+      docIndex += p.file.docCount;
       i = j;
     }
     this.cache = next;
@@ -154,6 +154,7 @@ export class IncrementalAnalyzer {
     const out: InputError[] = [];
     for (const p of placed) {
       const { file } = p.piece;
+      if (file.errors.length === 0) continue;
       let k = 0;
       const errs = file.errors;
       file.docs.forEach((doc) => {
@@ -209,7 +210,7 @@ class Piece {
     let n = 0;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
     this.lineBreaks = n;
-    this.hasErrors = this.file.docs.some((d) => d.errors.length > 0);
+    this.hasErrors = this.file.hasSyntaxErrors;
   }
 
   /** The piece's objects with document indexes of the whole stream, kept while the piece does not move. */
@@ -281,7 +282,7 @@ function owner(placed: readonly Placed[], object: ManifestObject): Placed | unde
   // Pieces without documents share an index with the next one: take the one that has it.
   for (let i = lo; i >= 0; i--) {
     const p = placed[i] as Placed;
-    if (p.docIndex <= doc && doc < p.docIndex + p.piece.file.docs.length) return p;
+    if (p.docIndex <= doc && doc < p.docIndex + p.piece.file.docCount) return p;
   }
   return undefined;
 }
