@@ -21,8 +21,9 @@ const ANNOTATION_PREFIXES = ['cert-manager.io/', 'certmanager.k8s.io/'];
 /**
  * For every issuer that some object refers to, which namespaces obtain certificates from it and why.
  * cert-manager creates the solver Pod in the Challenge's namespace, which is the Certificate's namespace.
+ * `only` limits the answer to those issuer keys.
  */
-export function certificateConsumers(objects: readonly ManifestObject[]): Map<string, NamespaceEvidence> {
+export function certificateConsumers(objects: readonly ManifestObject[], only?: ReadonlySet<string>): Map<string, NamespaceEvidence> {
   const byIssuer = new Map<string, NamespaceEvidence>();
   const add = (key: string, ns: string, ev: ConsumerEvidence): void => {
     let perNs = byIssuer.get(key);
@@ -32,24 +33,48 @@ export function certificateConsumers(objects: readonly ManifestObject[]): Map<st
     else perNs.set(ns, [ev]);
   };
   for (const o of objects) {
-    const ns = o.namespace ?? '';
-    const group = apiGroup(o.apiVersion);
-    if (ISSUER_REF_KINDS.has(o.kind) && (group === 'cert-manager.io' || group === 'acme.cert-manager.io' || group === 'certmanager.k8s.io')) {
-      const ref = getIn(o.value, ['spec', 'issuerRef']);
-      if (!isObj(ref)) continue;
-      const name = str(ref['name']);
-      const refGroup = str(ref['group']) ?? 'cert-manager.io';
-      if (!name || (refGroup !== 'cert-manager.io' && refGroup !== 'certmanager.k8s.io')) continue;
-      const kind = str(ref['kind']) ?? 'Issuer';
-      if (kind !== 'Issuer' && kind !== 'ClusterIssuer') continue;
-      add(issuerKey(kind, name, ns), ns, { via: 'issuerRef', object: o, path: ['spec', 'issuerRef'] });
-    } else if (SHIM_KINDS.has(o.kind)) {
-      for (const [key, path] of shimIssuerKeys(o)) add(key, ns, { via: 'annotation', object: o, path });
-    } else if (o.kind === 'Issuer' && (group === 'cert-manager.io' || group === 'certmanager.k8s.io')) {
-      add(issuerKey('Issuer', o.name ?? '', ns), ns, { via: 'namespaced-issuer', object: o, path: ['metadata', 'namespace'] });
-    }
+    for (const r of issuerRefsOf(o)) if (!only || only.has(r.key)) add(r.key, o.namespace ?? '', { via: r.via, object: o, path: r.path });
   }
   return byIssuer;
+}
+
+export interface IssuerRef {
+  key: string;
+  via: ConsumerEvidence['via'];
+  path: JsonPath;
+}
+
+// Per parsed value: an editor asks again on every keystroke about the objects that did not change.
+const refsByValue = new WeakMap<object, readonly IssuerRef[]>();
+
+/** The issuers one object obtains certificates from, and where it says so. */
+export function issuerRefsOf(o: ManifestObject): readonly IssuerRef[] {
+  let refs = refsByValue.get(o.value);
+  if (!refs) {
+    refs = readIssuerRefs(o);
+    refsByValue.set(o.value, refs);
+  }
+  return refs;
+}
+
+function readIssuerRefs(o: ManifestObject): IssuerRef[] {
+  const ns = o.namespace ?? '';
+  const group = apiGroup(o.apiVersion);
+  if (ISSUER_REF_KINDS.has(o.kind) && (group === 'cert-manager.io' || group === 'acme.cert-manager.io' || group === 'certmanager.k8s.io')) {
+    const ref = getIn(o.value, ['spec', 'issuerRef']);
+    if (!isObj(ref)) return [];
+    const name = str(ref['name']);
+    const refGroup = str(ref['group']) ?? 'cert-manager.io';
+    if (!name || (refGroup !== 'cert-manager.io' && refGroup !== 'certmanager.k8s.io')) return [];
+    const kind = str(ref['kind']) ?? 'Issuer';
+    if (kind !== 'Issuer' && kind !== 'ClusterIssuer') return [];
+    return [{ key: issuerKey(kind, name, ns), via: 'issuerRef', path: ['spec', 'issuerRef'] }];
+  }
+  if (SHIM_KINDS.has(o.kind)) return shimIssuerKeys(o).map(([key, path]) => ({ key, via: 'annotation', path }));
+  if (o.kind === 'Issuer' && (group === 'cert-manager.io' || group === 'certmanager.k8s.io')) {
+    return [{ key: issuerKey('Issuer', o.name ?? '', ns), via: 'namespaced-issuer', path: ['metadata', 'namespace'] }];
+  }
+  return [];
 }
 
 /** Issuers that ingress-shim / gateway-shim would use for this object, from its annotations. */

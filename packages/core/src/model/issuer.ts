@@ -54,7 +54,21 @@ export interface SolverView {
   http01Variants: Http01Variant[];
 }
 
-export function solversOf(issuer: ManifestObject): SolverView[] {
+// Per parsed value: an editor asks again on every keystroke about the objects that did not change.
+const solverViews = new WeakMap<object, readonly SolverView[]>();
+const serviceAccountNames = new WeakMap<object, readonly string[]>();
+
+/** The issuer's solvers; the same (read-only) array for the same parsed value. */
+export function solversOf(issuer: ManifestObject): readonly SolverView[] {
+  let views = solverViews.get(issuer.value);
+  if (!views) {
+    views = readSolvers(issuer);
+    solverViews.set(issuer.value, views);
+  }
+  return views;
+}
+
+function readSolvers(issuer: ManifestObject): SolverView[] {
   const solvers = getIn(issuer.value, ['spec', 'acme', 'solvers']);
   if (!Array.isArray(solvers)) return [];
   const out: SolverView[] = [];
@@ -83,7 +97,16 @@ export function podTemplateSpec(solver: SolverView, variant: Http01Variant): Obj
 }
 
 /** The ServiceAccount names the issuer's http01 solver Pods run as. */
-export function solverServiceAccounts(issuer: ManifestObject): string[] {
+export function solverServiceAccounts(issuer: ManifestObject): readonly string[] {
+  let names = serviceAccountNames.get(issuer.value);
+  if (!names) {
+    names = readServiceAccounts(issuer);
+    serviceAccountNames.set(issuer.value, names);
+  }
+  return names;
+}
+
+function readServiceAccounts(issuer: ManifestObject): string[] {
   const names = new Set<string>();
   for (const s of solversOf(issuer)) {
     for (const v of s.http01Variants) {

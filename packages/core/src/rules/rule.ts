@@ -48,6 +48,11 @@ export interface ObjectRule extends RuleMeta {
 export interface SetRule extends RuleMeta {
   scope: 'set';
   check(ctx: RuleContext): Problem[];
+  /**
+   * Everything `check` reads from one object, as text ('' for objects it ignores). Objects whose
+   * inputs are equal, at the same places, get the same problems: an editor reuses them.
+   */
+  inputOf(object: ManifestObject): string;
 }
 
 export type Rule = ObjectRule | SetRule;

@@ -1,4 +1,4 @@
-import { certificateConsumers } from '../model/certificate-consumers.js';
+import { certificateConsumers, issuerRefsOf } from '../model/certificate-consumers.js';
 import { hasHttp01Solver, isIssuer, issuerKeyOf, solverServiceAccounts } from '../model/issuer.js';
 import { describeRef } from '../model/manifest-object.js';
 import { serviceAccountsByNamespace } from '../model/service-accounts.js';
@@ -11,21 +11,41 @@ export const serviceAccountMissingInNamespace: SetRule = {
   title: 'Namespace obtains certificates but has no solver ServiceAccount',
   why:
     'The solver Pod runs in the namespace of each Certificate. When the issuer names a ServiceAccount that does not exist there, the API server rejects the Pod ("serviceaccount not found") and the challenge never completes. The ServiceAccount must exist in every namespace that obtains certificates from the issuer.',
+  inputOf(o) {
+    const accounts = isIssuer(o) && hasHttp01Solver(o) ? solverServiceAccounts(o) : [];
+    const refs = issuerRefsOf(o);
+    const isAccount = o.kind === 'ServiceAccount' && o.apiVersion === 'v1' && Boolean(o.name);
+    if (accounts.length === 0 && refs.length === 0 && !isAccount) return '';
+    const itemPath = o.origin.type === 'file' ? o.origin.itemPath : [];
+    return JSON.stringify([o.apiVersion, o.kind, o.namespace, o.name, itemPath, accounts, refs]);
+  },
   check(ctx) {
     // Cheapest questions first: most sets define no ServiceAccount or name none in an issuer.
     const accounts = serviceAccountsByNamespace(ctx.objects);
     if (accounts.size === 0) return [];
-    const issuers = ctx.objects.filter((o) => isIssuer(o) && hasHttp01Solver(o) && solverServiceAccounts(o).length > 0);
+    // Every object is asked (an editor asks on each keystroke): the remembered answer comes first.
+    const issuers = ctx.objects.filter((o) => solverServiceAccounts(o).length > 0 && isIssuer(o) && hasHttp01Solver(o));
     if (issuers.length === 0) return [];
-    const consumers = certificateConsumers(ctx.objects);
+    const consumers = certificateConsumers(ctx.objects, new Set(issuers.map(issuerKeyOf)));
     const problems: Problem[] = [];
+    // Per ServiceAccount name: the namespaces that define it, as a message lists them.
+    const definedInOf = new Map<string, string>();
     for (const issuer of issuers) {
-      const perNs = consumers.get(issuerKeyOf(issuer));
+      const key = issuerKeyOf(issuer);
+      const perNs = consumers.get(key);
       if (!perNs) continue;
+      const issuerLabel = describeRef(issuer);
       for (const sa of solverServiceAccounts(issuer)) {
-        const definedIn = [...accounts.entries()].filter(([, names]) => names.has(sa)).map(([ns]) => ns);
+        let definedIn = definedInOf.get(sa);
+        if (definedIn === undefined) {
+          definedIn = [...accounts.entries()]
+            .filter(([, names]) => names.has(sa))
+            .map(([ns]) => `"${ns || '(no namespace)'}"`)
+            .join(', ');
+          definedInOf.set(sa, definedIn);
+        }
         // Only when this set manages the ServiceAccount somewhere can it be missing from the rest.
-        if (definedIn.length === 0) continue;
+        if (definedIn === '') continue;
         for (const [ns, evidence] of perNs) {
           if (accounts.get(ns)?.has(sa)) continue;
           const first = evidence[0];
@@ -35,9 +55,9 @@ export const serviceAccountMissingInNamespace: SetRule = {
             object: first.object,
             path: first.path,
             part: 'pair',
-            message: `${nsLabel} obtains certificates from ${describeRef(issuer)} (${describeRef(first.object)}), but ServiceAccount "${sa}" is defined only in ${definedIn.map((n) => `"${n || '(no namespace)'}"`).join(', ')}: the solver Pod there will be rejected ("serviceaccount not found"); add the ServiceAccount to ${ns === '' ? 'that namespace' : `"${ns}"`}`,
+            message: `${nsLabel} obtains certificates from ${issuerLabel} (${describeRef(first.object)}), but ServiceAccount "${sa}" is defined only in ${definedIn}: the solver Pod there will be rejected ("serviceaccount not found"); add the ServiceAccount to ${ns === '' ? 'that namespace' : `"${ns}"`}`,
             fixes: ['emit-service-account'],
-            data: { namespace: ns, serviceAccount: sa, issuer: issuerKeyOf(issuer) },
+            data: { namespace: ns, serviceAccount: sa, issuer: key },
           });
         }
       }
