@@ -3,7 +3,8 @@
 
 export { analyze, analyzeFiles, analyzeObjects, analyzeParsed, runRules } from './service/analyze.js';
 export type { AnalyzeOptions, SourceFile } from './service/analyze.js';
-export { IncrementalAnalyzer } from './service/incremental.js';
+export { coverChange, IncrementalAnalyzer } from './service/incremental.js';
+export type { ChangedRange } from './service/incremental.js';
 export type { AnalyzeResult, Finding } from './service/finding.js';
 
 export { fix, FixError } from './fix/fix.js';

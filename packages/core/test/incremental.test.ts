@@ -1,7 +1,8 @@
 // The incremental analyser must answer exactly what analyze answers, for any stream and any edit.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze, IncrementalAnalyzer } from '../src/index.js';
+import { analyze, coverChange, IncrementalAnalyzer } from '../src/index.js';
+import type { ChangedRange } from '../src/index.js';
 import { splitDocuments } from '../src/service/incremental.js';
 
 // TAPACME_FC_SCALE=10 searches ten times as many cases (run it after changing the splitter).
@@ -113,6 +114,74 @@ describe('IncrementalAnalyzer', () => {
     );
   }, 900_000 * SCALE);
 
+  it('equals analyze after every edit of a well-formed stream, where it cuts only around the edit', () => {
+    const clean = fc.oneof(
+      { weight: 8, arbitrary: fragmentArb.filter((f) => !/["'{%\t]|\[1,|\?|\*|#@|---a|\.\.\.\.|--- [|!]/.test(f)) },
+      { weight: 2, arbitrary: fc.constantFrom('---\n', '...\n', '# note\n', '\n') },
+    );
+    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 4 }), insert: fc.constantFrom('', 'x', ' ', '\n', '---\n', '\n---\n', '\n...\n', '#', '# ', '.', '-', 'name: y\n') });
+    let local = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(clean, fc.constantFrom('---\n', '...\n')), { minLength: 1, maxLength: 12 }), fc.array(edit, { minLength: 1, maxLength: 10 }), (frags, edits) => {
+        // A document after `...` may start without `---`: such a boundary moves when the `...` line is edited.
+        let t = frags.map(([f, sep], i) => (i > 0 ? sep : '') + f).join('');
+        const inc = new IncrementalAnalyzer({ fileName: 'clean.yaml' });
+        expectSame(inc, t);
+        for (const e of edits) {
+          t = applyEdit(t, e);
+          expectSame(inc, t);
+          if (inc.lastRun.parsed <= 3 && inc.lastRun.pieces > 4) local++;
+        }
+      }),
+      { numRuns: 150 * SCALE },
+    );
+    // The property speaks of the local path only if edits took it.
+    expect(local).toBeGreaterThan(100);
+  }, 900_000 * SCALE);
+
+  it('equals analyze when told where the edits since the last run were, as the editor tells it', () => {
+    fc.assert(
+      fc.property(streamArb, fc.array(fc.array(editArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }), (text, batches) => {
+        const inc = new IncrementalAnalyzer({ fileName: 'hint.yaml' });
+        expectSame(inc, text);
+        let t = text;
+        for (const batch of batches) {
+          // Several edits between two runs (typing faster than the debounce), folded into one range.
+          let covered: ChangedRange | undefined;
+          for (const e of batch) {
+            const at = t.length === 0 ? 0 : e.at % (t.length + 1);
+            const del = Math.min(e.del, t.length - at);
+            t = t.slice(0, at) + e.insert + t.slice(at + del);
+            covered = coverChange(covered, at, del, e.insert.length);
+          }
+          expect(inc.analyze(t, covered)).toEqual(analyze(t, { fileName: 'hint.yaml' }));
+        }
+      }),
+      { numRuns: 150 * SCALE },
+    );
+  }, 900_000 * SCALE);
+
+  it('folds edits into a range that covers exactly what changed', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 5 }), insert: fc.string({ maxLength: 4 }) }), { minLength: 1, maxLength: 5 }), (text, edits) => {
+        let t = text;
+        let covered: ChangedRange | undefined;
+        for (const e of edits) {
+          const at = e.at % (t.length + 1);
+          const del = Math.min(e.del, t.length - at);
+          t = t.slice(0, at) + e.insert + t.slice(at + del);
+          covered = coverChange(covered, at, del, e.insert.length);
+        }
+        const c = covered as ChangedRange;
+        // Outside the covered range both texts are the same.
+        expect(t.slice(0, c.start)).toBe(text.slice(0, c.start));
+        expect(t.slice(c.newEnd)).toBe(text.slice(c.oldEnd));
+        expect(c.newEnd - c.oldEnd).toBe(t.length - text.length);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('equals analyze with rule settings, and after the settings change', () => {
     const text = `${issuer('a', undefined, 'ClusterIssuer', SOLVERS[0] as string)}---\n${issuer('b', undefined, 'ClusterIssuer', SOLVERS[2] as string)}`;
     const inc = new IncrementalAnalyzer({ fileName: 's.yaml', settings: { rules: { 'invalid-solver': 'off' } } });
@@ -165,6 +234,22 @@ describe('IncrementalAnalyzer', () => {
     expect(r.findings.map((f) => f.rule)).toEqual(['service-account-missing-in-namespace']);
     expect(r.findings[0]?.range?.start.line).toBe((before ?? 0) + 1);
     expect(r).toEqual(analyze(commented, { fileName: 'c.yaml' }));
+  });
+
+  it('keeps cross-document findings in place when an edit adds an empty document before them', () => {
+    const sa = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tap-acme-http01-solver\n  namespace: team-a\n';
+    const cert = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n  namespace: team-b\nspec:\n  secretName: s\n  issuerRef:\n    name: le\n    kind: ClusterIssuer\n';
+    const text = [issuer('le', undefined, 'ClusterIssuer', SOLVERS[1] as string), sa, cert].join('---\n');
+    const inc = new IncrementalAnalyzer({ fileName: 'e.yaml' });
+    expectSame(inc, text);
+    // The ServiceAccount's document keeps its objects; the Certificate's document index moves by one.
+    // Typed at the end of the ServiceAccount's document, so the edited pieces end before the Certificate's.
+    const at = text.indexOf('---\napiVersion: cert-manager.io/v1\nkind: Certificate') - 1;
+    const typed = '\n---\n# nothing here';
+    const edited = text.slice(0, at) + typed + text.slice(at);
+    const r = inc.analyze(edited, coverChange(undefined, at, 0, typed.length));
+    expect(r).toEqual(analyze(edited, { fileName: 'e.yaml' }));
+    expect(r.findings.map((f) => [f.rule, f.docIndex])).toEqual([['service-account-missing-in-namespace', 3]]);
   });
 
   it('parses the rest of the stream together after an unclosed quote, as analyze does', () => {

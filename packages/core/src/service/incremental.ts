@@ -4,7 +4,7 @@ import { ParsedFile } from '../parse/parsed-file.js';
 import type { InputError } from '../parse/input-error.js';
 import { templateMessage } from '../parse/template-markers.js';
 import { rules } from '../rules/registry.js';
-import type { Problem, Rule, RuleContext, Severity } from '../rules/rule.js';
+import type { Problem, Rule, RuleContext, SetRule, Severity } from '../rules/rule.js';
 import { resolveSettings } from '../settings.js';
 import type { Settings } from '../settings.js';
 import { SourceText } from '../text/source-text.js';
@@ -26,8 +26,16 @@ export class IncrementalAnalyzer {
   readonly fileName: string;
   private settings: Settings;
   private settingsKey: string;
-  private cache = new Map<string, Piece>();
-  private lastSet: { settingsKey: string; key: { signature: string; docIndex: number }[]; problems: Map<number, Problem[]> } | undefined;
+  private cache: Map<string, Piece> | undefined = new Map<string, Piece>();
+  private last: { text: string; placed: Placed[]; clean: boolean } | undefined;
+  /**
+   * What `update` changed: the pieces it replaced in `from`, the ones it put there, the documents
+   * those hold (from, to), and whether the documents after them moved.
+   */
+  private change: { from: readonly Placed[]; replaced: Placed[]; fresh: Placed[]; docs: [number, number]; docsMoved: boolean } | undefined;
+  private lastSet:
+    | { settingsKey: string; problems: Map<number, Problem[]>; placed: readonly Placed[]; findings: SetFindings }
+    | undefined;
   /** Counters of the last run, for tests and the bench. */
   lastRun = { pieces: 0, parsed: 0 };
 
@@ -43,11 +51,93 @@ export class IncrementalAnalyzer {
     this.settingsKey = JSON.stringify(this.settings);
   }
 
-  analyze(text: string): AnalyzeResult {
+  /**
+   * Analyse the document's current text. `changed`, when given, covers every change since the last
+   * call (see `coverChange`), so the text need not be compared with the last one to find the edit.
+   */
+  analyze(text: string, changed?: ChangedRange): AnalyzeResult {
+    const placed = this.update(text, changed) ?? this.split(text);
+    // Clean: no piece has any error (syntax, template or conversion), so pieces were never merged.
+    const clean = placed === this.last?.placed ? this.last.clean : placed.every((p) => p.piece.file.errors.length === 0);
+    this.last = { text, placed, clean };
+    return this.run(text, placed, clean);
+  }
+
+  /**
+   * The pieces of `text` worked out from the last run's: only the region around what changed is
+   * cut again, and the pieces after it move. Undefined when the last text had broken YAML or a
+   * template (its pieces were merged around them) or the region has; `split` answers then.
+   */
+  private update(text: string, changed: ChangedRange | undefined): Placed[] | undefined {
+    this.change = undefined;
+    const last = this.last;
+    if (!last?.clean || last.placed.length === 0 || text.length === 0) return undefined;
+    const old = last.text;
+    const placed = last.placed;
+    if (old === text) {
+      this.lastRun = { pieces: placed.length, parsed: 0 };
+      return placed;
+    }
+    // A range that does not fit the two texts' lengths is not trusted.
+    const d = changed && changed.newEnd - changed.oldEnd === text.length - old.length && changed.start >= 0 && changed.oldEnd <= old.length ? changed : changedRange(old, text);
+    const n = placed.length;
+    // From the piece before the edit: an edit at the start of a `---` line can join its piece to that one.
+    const i0 = Math.max(0, pieceAt(placed, d.start) - 1);
+    // To a piece that a `---` line ends: a boundary after a `...` line can move with the edit.
+    let i1 = pieceAt(placed, d.oldEnd);
+    while (i1 + 1 < n && !isMarkerLine(old, (placed[i1 + 1] as Placed).offset)) i1++;
+    const first = placed[i0] as Placed;
+    const after = placed[i1 + 1];
+    const delta = text.length - old.length;
+    const region = text.slice(first.offset, after ? after.offset + delta : text.length);
+    if (/(?:^|\n)%/.test(region)) return undefined;
+    const reuse = new Map<string, Piece>();
+    for (let k = i0; k <= i1; k++) {
+      const p = (placed[k] as Placed).piece;
+      reuse.set(p.file.source.text, p);
+    }
+    const fresh: Placed[] = [];
+    let parsed = 0;
+    let line = first.line;
+    let docIndex = first.docIndex;
+    const bounds = region.length > 0 ? splitDocuments(region) : [0];
+    for (let b = 0; b + 1 < bounds.length; b++) {
+      const start = bounds[b] as number;
+      const t = region.slice(start, bounds[b + 1]);
+      let p = reuse.get(t);
+      if (!p) {
+        p = new Piece(this.fileName, t);
+        parsed++;
+      }
+      if (p.file.errors.length > 0) return undefined;
+      fresh.push({ piece: p, offset: first.offset + start, line, docIndex, found: undefined });
+      line += p.lineBreaks;
+      docIndex += p.file.docCount;
+    }
+    const out = placed.slice(0, i0).concat(fresh);
+    if (after) {
+      const lineDelta = line - after.line;
+      const docDelta = docIndex - after.docIndex;
+      for (let k = i1 + 1; k < n; k++) {
+        const p = placed[k] as Placed;
+        out.push(delta === 0 && lineDelta === 0 && docDelta === 0 ? p : { piece: p.piece, offset: p.offset + delta, line: p.line + lineDelta, docIndex: p.docIndex + docDelta, found: undefined });
+      }
+    }
+    this.change = { from: placed, replaced: placed.slice(i0, i1 + 1), fresh, docs: [first.docIndex, docIndex], docsMoved: docIndex !== (after?.docIndex ?? docIndex) };
+    // The text-keyed cache of `split` is rebuilt from these pieces if it is needed again.
+    this.cache = undefined;
+    this.lastRun = { pieces: out.length, parsed };
+    return out;
+  }
+
+  /** The pieces of `text`, cut from scratch; pieces whose text did not change are reused. */
+  private split(text: string): Placed[] {
+    if (!this.cache) this.cache = new Map((this.last?.placed ?? []).map((p) => [p.piece.file.source.text, p.piece]));
+    const cache = this.cache;
     const next = new Map<string, Piece>();
     let parsed = 0;
     const piece = (t: string): Piece => {
-      let p = next.get(t) ?? this.cache.get(t);
+      let p = next.get(t) ?? cache.get(t);
       if (!p) {
         p = new Piece(this.fileName, t);
         parsed++;
@@ -88,63 +178,143 @@ export class IncrementalAnalyzer {
         }
         if (j >= n) p = piece(text.slice(start));
       }
-      placed.push({ piece: p, offset: start, line, docIndex });
+      placed.push({ piece: p, offset: start, line, docIndex, found: undefined });
       line += p.lineBreaks;
       docIndex += p.file.docCount;
       i = j;
     }
     this.cache = next;
     this.lastRun = { pieces: placed.length, parsed };
-    return this.run(text, placed);
+    return placed;
   }
 
-  private run(text: string, placed: readonly Placed[]): AnalyzeResult {
+  private run(text: string, placed: readonly Placed[], clean: boolean): AnalyzeResult {
     // A template marker anywhere means the file is not YAML yet: that error alone, as analyze reports.
-    const template = placed.find((p) => p.piece.file.isTemplate);
+    const template = clean ? undefined : placed.find((p) => p.piece.file.isTemplate);
     if (template) return { findings: [], errors: [templateError(template, this.fileName)] };
 
-    const objects: ManifestObject[] = [];
-    for (const p of placed) for (const g of p.piece.globals(p.docIndex)) objects.push(g);
-    const ctx: RuleContext = { settings: this.settings, objects };
-    const setProblems = this.setRuleProblems(placed, ctx);
+    // All objects are gathered only when a rule asks for them (set rules, when their input changed).
+    let objects: ManifestObject[] | undefined;
+    const ctx: RuleContext = {
+      settings: this.settings,
+      get objects(): ManifestObject[] {
+        if (!objects) {
+          // Only objects some set rule reads: a set rule ignores an object whose input is ''.
+          objects = [];
+          for (const p of placed) for (const g of p.piece.globals(p.docIndex)) objects.push(g);
+        }
+        return objects;
+      },
+    };
+    const sets = this.setRuleFindings(placed, ctx);
+    // Pieces are in text order and each one's findings are sorted: together they are sorted.
     const findings: Finding[] = [];
-    for (const [ruleIndex, rule] of rules.entries()) {
-      const configured = this.settings.rules[rule.id];
-      if (configured === 'off') continue;
-      const severity = configured ?? rule.defaultSeverity;
-      if (rule.scope === 'object') {
-        for (const p of placed) {
-          for (const r of p.piece.problems(ruleIndex, rule, this.settingsKey, ctx)) findings.push(place(r, p, severity));
-        }
-      } else {
-        for (const problem of setProblems.get(ruleIndex) ?? []) {
-          const p = owner(placed, problem.object);
-          findings.push(p ? place(relative(rule, problem, p.piece, p.docIndex), p, severity) : unplaced(rule, problem, severity));
-        }
-      }
+    for (const p of placed) {
+      const own = p.piece.objectFindings(this.settings, this.settingsKey, ctx);
+      const set = p.piece.file.docCount > 0 ? sets.byDoc.get(p.docIndex) : undefined;
+      if (own.length === 0 && !set) continue;
+      for (const f of this.placedFindings(p, own, set?.list)) findings.push(f);
     }
-    findings.sort(compareFindings);
-    return { findings, errors: this.errors(text, placed) };
+    // A finding that could not be located sorts as if at offset 0, as in `analyze`.
+    if (sets.unplaced.length > 0 || findings.some((f) => !f.range)) {
+      findings.push(...sets.unplaced);
+      findings.sort(compareFindings);
+    }
+    return { findings, errors: clean ? [] : this.errors(text, placed) };
   }
 
   /**
-   * Problems of the rules that look across documents. They depend on the objects' values and
-   * document indexes only, so when every piece holds the same objects at the same index as in the
-   * last run (an edit in a comment, in spacing, or in a document without objects) they are reused.
+   * Set-rule findings relative to the piece that holds their object, by that piece's first document
+   * index. Rules run again only when what they read changed; after an edit that kept it, only the
+   * edited pieces' findings are made relative again.
    */
-  private setRuleProblems(placed: readonly Placed[], ctx: RuleContext): Map<number, Problem[]> {
-    const key = placed.filter((p) => p.piece.file.objects.length > 0).map((p) => ({ signature: p.piece.signature, docIndex: p.docIndex }));
-    const last = this.lastSet;
-    if (last && last.settingsKey === this.settingsKey && last.key.length === key.length && last.key.every((k, i) => k.docIndex === key[i]?.docIndex && k.signature === key[i]?.signature)) {
-      return last.problems;
+  private setRuleFindings(placed: readonly Placed[], ctx: RuleContext): SetFindings {
+    const last = this.lastSet?.settingsKey === this.settingsKey ? this.lastSet : undefined;
+    const change = this.change?.from === last?.placed ? this.change : undefined;
+    let problems: Map<number, Problem[]>;
+    if (last && change && !change.docsMoved && sameInputs(change.replaced, change.fresh)) {
+      // Same inputs: the problems stand; the buckets of the edited documents are made again.
+      const [from, to] = change.docs;
+      const byDoc = new Map(last.findings.byDoc);
+      for (let doc = from; doc < to; doc++) byDoc.delete(doc);
+      const findings = this.bucket(placed, last.problems, (doc) => doc >= from && doc < to, byDoc);
+      this.lastSet = { ...last, placed, findings };
+      return findings;
+    } else if (last && !change && sameInputs(last.placed, placed)) {
+      problems = last.problems;
+    } else {
+      problems = new Map();
+      for (const [ruleIndex, rule] of rules.entries()) {
+        if (rule.scope === 'set' && this.settings.rules[rule.id] !== 'off') problems.set(ruleIndex, rule.check(ctx));
+      }
     }
-    const problems = new Map<number, Problem[]>();
-    for (const [ruleIndex, rule] of rules.entries()) {
-      if (rule.scope === 'set' && this.settings.rules[rule.id] !== 'off') problems.set(ruleIndex, rule.check(ctx));
-    }
-    this.lastSet = { settingsKey: this.settingsKey, key, problems };
-    return problems;
+    const findings = this.bucket(placed, problems, () => true, new Map());
+    this.lastSet = { settingsKey: this.settingsKey, problems, placed, findings };
+    return findings;
   }
+
+
+  /** Sort set-rule problems into the pieces that hold their objects (for the documents `want` names). */
+  private bucket(placed: readonly Placed[], problems: Map<number, Problem[]>, want: (doc: number) => boolean, byDoc: Map<number, { piece: Piece; list: RelativeFinding[] }>): SetFindings {
+    const unplacedFindings: Finding[] = [];
+    const built = new Set<number>();
+    for (const [ruleIndex, rule] of rules.entries()) {
+      const list = problems.get(ruleIndex);
+      const configured = this.settings.rules[rule.id];
+      if (!list || rule.scope !== 'set' || configured === 'off') continue;
+      const severity = configured ?? rule.defaultSeverity;
+      for (const problem of list) {
+        const p = owner(placed, problem.object);
+        if (!p) {
+          unplacedFindings.push(unplaced(rule, problem, severity));
+          continue;
+        }
+        if (!built.has(p.docIndex) && !want(p.docIndex)) continue;
+        let bucket = byDoc.get(p.docIndex);
+        if (!bucket || !built.has(p.docIndex)) {
+          bucket = { piece: p.piece, list: [] };
+          byDoc.set(p.docIndex, bucket);
+          built.add(p.docIndex);
+        }
+        bucket.list.push(this.relativeOf(problem, rule, p, severity));
+      }
+    }
+    return { byDoc, unplaced: unplacedFindings };
+  }
+
+  // Reused between runs: a set-rule problem made relative to its piece, and a piece's findings where it sits.
+  private relatives = new WeakMap<Problem, { piece: Piece; docBase: number; severity: Severity; finding: RelativeFinding }>();
+  private mergedCache = new WeakMap<Piece, { own: readonly RelativeFinding[]; set: RelativeFinding[]; rel: readonly RelativeFinding[] }>();
+
+  private relativeOf(problem: Problem, rule: Rule, p: Placed, severity: Severity): RelativeFinding {
+    const hit = this.relatives.get(problem);
+    if (hit && hit.piece === p.piece && hit.docBase === p.docIndex && hit.severity === severity) return hit.finding;
+    const finding = relative(rule, problem, p.piece, p.docIndex, severity);
+    this.relatives.set(problem, { piece: p.piece, docBase: p.docIndex, severity, finding });
+    return finding;
+  }
+
+  private placedFindings(p: Placed, own: readonly RelativeFinding[], set: RelativeFinding[] | undefined): Finding[] {
+    const rel = set ? this.merged(p.piece, own, set) : own;
+    const hit = p.found;
+    if (hit?.rel === rel) return hit.findings;
+    const findings = rel.map((r) => place(r, p));
+    p.found = { rel, findings };
+    return findings;
+  }
+
+  /** A piece's object-rule and set-rule findings in sorted order; the same array while they are the same. */
+  private merged(piece: Piece, own: readonly RelativeFinding[], set: RelativeFinding[]): readonly RelativeFinding[] {
+    const hit = this.mergedCache.get(piece);
+    if (hit && hit.own === own && sameArray(hit.set, set)) return hit.rel;
+    const rel = [...own, ...set].sort(compareRelative);
+    this.mergedCache.set(piece, { own, set, rel });
+    return rel;
+  }
+
+
+
+
 
   private errors(text: string, placed: readonly Placed[]): InputError[] {
     if (!placed.some((p) => p.piece.file.errors.length > 0)) return [];
@@ -181,17 +351,37 @@ export class IncrementalAnalyzer {
   }
 }
 
+const setRules = rules.filter((r): r is SetRule => r.scope === 'set');
+
+/** Set-rule findings by the first document index of the piece that holds them, and those no piece holds. */
+interface SetFindings {
+  byDoc: Map<number, { piece: Piece; list: RelativeFinding[] }>;
+  unplaced: Finding[];
+}
+
+/**
+ * The pieces with objects in both lists hold the same set-rule inputs at the same documents: set
+ * rules, which read only those inputs and document indexes, give the same problems.
+ */
+function sameInputs(a: readonly Placed[], b: readonly Placed[]): boolean {
+  const x = a.filter((p) => p.piece.file.objects.length > 0);
+  const y = b.filter((p) => p.piece.file.objects.length > 0);
+  return x.length === y.length && x.every((p, i) => p.docIndex === y[i]?.docIndex && (p.piece === y[i]?.piece || p.piece.signature === y[i]?.piece.signature));
+}
+
 /** A piece of the stream where it sits in this run. */
 interface Placed {
   piece: Piece;
   offset: number;
   line: number;
   docIndex: number;
+  /** Its findings placed here, kept while the piece does not move. */
+  found: { rel: readonly RelativeFinding[]; findings: Finding[] } | undefined;
 }
 
 /** A finding relative to its piece: ranges from the piece's start, docIndex within the piece. */
 interface RelativeFinding {
-  finding: Omit<Finding, 'severity'>;
+  finding: Finding;
 }
 
 /** One or more YAML documents parsed on their own; shared by every place the same text appears. */
@@ -199,7 +389,7 @@ class Piece {
   readonly file: ParsedFile;
   readonly lineBreaks: number;
   readonly hasErrors: boolean;
-  private ruleResults: (RelativeFinding[] | undefined)[] = [];
+  private results: RelativeFinding[] | undefined;
   private resultsKey = '';
   private placedObjects = new Map<number, ManifestObject[]>();
   private ranges = new Map<string, Range | undefined>();
@@ -224,10 +414,27 @@ class Piece {
     return out;
   }
 
-  /** The objects' values as text: equal signatures hold equal objects, wherever the text differs. */
+  /** What the set rules read from this piece's objects: equal signatures give them equal problems. */
   get signature(): string {
-    this.signatureText ??= JSON.stringify(this.file.objects.map((o) => [o.origin.type === 'file' ? [o.origin.docIndex, o.origin.itemPath] : null, o.value]));
+    if (this.signatureText === undefined) {
+      let sig = '';
+      for (const o of this.file.objects) {
+        sig += `${o.origin.type === 'file' ? o.origin.docIndex : ''}\u0001`;
+        for (const rule of setRules) sig += `${this.inputOf(rule, o)}\u0001`;
+      }
+      this.signatureText = sig;
+    }
     return this.signatureText;
+  }
+
+  private inputs = new Map<SetRule, string[]>();
+
+  /** What a set rule reads from one of this piece's objects (or its copy from `globals`). */
+  inputOf(rule: SetRule, o: ManifestObject): string {
+    let list = this.inputs.get(rule);
+    if (!list) this.inputs.set(rule, (list = this.file.objects.map((x) => rule.inputOf(x))));
+    const i = this.file.objects.indexOf(o);
+    return i === -1 ? rule.inputOf(o) : (list[i] as string);
   }
 
   /** Where a path sits in this piece; set-rule findings ask for the same few places on every run. */
@@ -237,24 +444,26 @@ class Piece {
     return this.ranges.get(key);
   }
 
-  /** Object-rule results for this piece, computed once per settings. */
-  problems(ruleIndex: number, rule: Rule & { scope: 'object' }, settingsKey: string, ctx: RuleContext): RelativeFinding[] {
-    if (settingsKey !== this.resultsKey) {
-      this.ruleResults = [];
+  /** Object-rule findings for this piece in the order `analyze` sorts them, computed once per settings. */
+  objectFindings(settings: Settings, settingsKey: string, ctx: RuleContext): readonly RelativeFinding[] {
+    if (settingsKey !== this.resultsKey || !this.results) {
+      const out: RelativeFinding[] = [];
+      for (const rule of rules) {
+        const configured = settings.rules[rule.id];
+        if (rule.scope !== 'object' || configured === 'off') continue;
+        const severity = configured ?? rule.defaultSeverity;
+        for (const o of this.file.objects) for (const problem of rule.check(o, ctx)) out.push(relative(rule, problem, this, 0, severity));
+      }
+      this.results = out.sort(compareRelative);
       this.resultsKey = settingsKey;
     }
-    let cached = this.ruleResults[ruleIndex];
-    if (!cached) {
-      cached = this.file.objects.flatMap((o) => rule.check(o, ctx)).map((problem) => relative(rule, problem, this, 0));
-      this.ruleResults[ruleIndex] = cached;
-    }
-    return cached;
+    return this.results;
   }
 }
 
 /** The finding `analyze` would build, relative to the piece (`docBase` is subtracted from global docIndex). */
-function relative(rule: Rule, p: Problem, piece: Piece, docBase: number): RelativeFinding {
-  const f: Omit<Finding, 'severity'> = { rule: rule.id, message: p.message, object: refOf(p.object), path: p.path, fixes: p.fixes ?? [] };
+function relative(rule: Rule, p: Problem, piece: Piece, docBase: number, severity: Severity): RelativeFinding {
+  const f: Finding = { rule: rule.id, severity, message: p.message, object: refOf(p.object), path: p.path, fixes: p.fixes ?? [] };
   if (p.data) f.data = p.data;
   const origin = p.object.origin;
   if (origin.type === 'file') {
@@ -287,9 +496,9 @@ function owner(placed: readonly Placed[], object: ManifestObject): Placed | unde
   return undefined;
 }
 
-function place(r: RelativeFinding, p: Placed, severity: Severity): Finding {
+function place(r: RelativeFinding, p: Placed): Finding {
   const { finding } = r;
-  const f: Finding = { rule: finding.rule, severity, message: finding.message, object: finding.object, path: finding.path, fixes: finding.fixes };
+  const f: Finding = { rule: finding.rule, severity: finding.severity, message: finding.message, object: finding.object, path: finding.path, fixes: finding.fixes };
   if (finding.data) f.data = finding.data;
   if (finding.fileName !== undefined) f.fileName = finding.fileName;
   if (finding.docIndex !== undefined) {
@@ -335,6 +544,78 @@ function startsAfresh(merged: Piece, at: number, alone: Piece): boolean {
   return docs.every((d, k) => (k < first ? (d.range?.[2] ?? Infinity) <= at : d.errors.length === 0));
 }
 
+/** Where the text changed: `start` to `oldEnd` in the last text became `start` to `newEnd` in this one. */
+export interface ChangedRange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/**
+ * Fold one more edit (offset and length of the replaced text in the current text, and the length
+ * of what replaced it, as VS Code reports them) into the range that covers the edits since the last
+ * analysis. Several edits of one event are folded one by one, each with its own offset.
+ */
+export function coverChange(covered: ChangedRange | undefined, offset: number, removed: number, inserted: number): ChangedRange {
+  const edit = { start: offset, oldEnd: offset + removed, newEnd: offset + inserted };
+  if (!covered) return edit;
+  const d1 = covered.newEnd - covered.oldEnd;
+  const d2 = edit.newEnd - edit.oldEnd;
+  const start = Math.min(covered.start, edit.start);
+  // The last text's tail after both edits is unchanged; where it starts, in the last text's offsets.
+  const oldEnd = Math.max(covered.oldEnd, edit.oldEnd - d1);
+  return { start, oldEnd, newEnd: oldEnd + d1 + d2 };
+}
+
+/** The piece that holds `offset` (the last one for the end of the text). */
+function pieceAt(placed: readonly Placed[], offset: number): number {
+  let lo = 0;
+  let hi = placed.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((placed[mid] as Placed).offset <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** A `---` line starts at `offset` (which is a line start). */
+function isMarkerLine(text: string, offset: number): boolean {
+  if (!text.startsWith('---', offset)) return false;
+  const c = text.charCodeAt(offset + 3);
+  return Number.isNaN(c) || c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+}
+
+/**
+ * Where two texts differ: `a.slice(start, oldEnd)` became `b.slice(start, newEnd)`. Equal runs are
+ * compared as slices, which the engine does natively, in steps that grow while they match.
+ */
+export function changedRange(a: string, b: string): ChangedRange {
+  const max = Math.min(a.length, b.length);
+  let s = 0;
+  for (let step = 256; step > 0; ) {
+    if (s + step <= max && a.slice(s, s + step) === b.slice(s, s + step)) {
+      s += step;
+      step *= 2;
+    } else step >>= 1;
+  }
+  const room = max - s;
+  let e = 0;
+  for (let step = 256; step > 0; ) {
+    if (e + step <= room && a.slice(a.length - e - step, a.length - e) === b.slice(b.length - e - step, b.length - e)) {
+      e += step;
+      step *= 2;
+    } else step >>= 1;
+  }
+  return { start: s, oldEnd: a.length - e, newEnd: b.length - e };
+}
+
+function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const MARKER = /(?:^|\n)(---|\.\.\.)(?=[ \t\r\n]|$)/g;
 
 /**
@@ -356,6 +637,10 @@ export function splitDocuments(text: string): number[] {
   }
   if (text.length > (bounds[bounds.length - 1] as number) || bounds.length === 1) bounds.push(text.length);
   return bounds;
+}
+
+function compareRelative(a: RelativeFinding, b: RelativeFinding): number {
+  return compareFindings(a.finding, b.finding);
 }
 
 function compareFindings(a: Finding, b: Finding): number {
