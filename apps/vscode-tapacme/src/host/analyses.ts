@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { IncrementalAnalyzer } from '@tapacme/core';
-import type { AnalyzeResult, Finding } from '@tapacme/core';
+import type { AnalyzeResult, ChangedRange, Finding } from '@tapacme/core';
 import type { ExtensionConfig } from '../logic/config.js';
+import { foldChanges } from '../logic/changes.js';
 import { diagnosticsOf } from '../logic/diagnostics.js';
 import { readConfig } from './config.js';
 import { toRange, toSeverity } from './convert.js';
@@ -34,6 +35,8 @@ interface Entry {
   analyzer: IncrementalAnalyzer;
   configKey: string;
   last?: Analysis;
+  /** Where the text changed since the last analysis, so the analyser need not compare texts. */
+  changed?: ChangedRange;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -55,7 +58,10 @@ export class DocumentAnalyses implements vscode.Disposable {
       this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.refresh(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) this.schedule(e.document);
+        if (e.contentChanges.length === 0) return;
+        const entry = this.entries.get(e.document.uri.toString());
+        if (entry?.doc === e.document) entry.changed = foldChanges(entry.changed, e.contentChanges);
+        this.schedule(e.document);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         // An untitled URI is reused: a late close of the previous document must not clear its successor.
@@ -121,7 +127,9 @@ export class DocumentAnalyses implements vscode.Disposable {
       entry.analyzer.setSettings(config.settings);
       entry.configKey = configKey;
     }
-    const analysis: Analysis = { version: doc.version, config, result: entry.analyzer.analyze(doc.getText()) };
+    const changed = entry.changed;
+    delete entry.changed;
+    const analysis: Analysis = { version: doc.version, config, result: entry.analyzer.analyze(doc.getText(), changed) };
     entry.last = analysis;
     this.collection.set(
       doc.uri,
