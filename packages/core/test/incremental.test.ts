@@ -252,6 +252,33 @@ describe('IncrementalAnalyzer', () => {
     expect(r.findings.map((f) => [f.rule, f.docIndex])).toEqual([['service-account-missing-in-namespace', 3]]);
   });
 
+  it('checks again only the issuer an edit renamed, and answers as analyze does', () => {
+    const sa = (ns: string): string => `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tap-acme-http01-solver\n  namespace: ${ns}\n`;
+    const cert = (ns: string, issuerName: string): string =>
+      `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n  namespace: ${ns}\nspec:\n  secretName: s\n  issuerRef:\n    name: ${issuerName}\n    kind: ClusterIssuer\n`;
+    const docs = [sa('team-a')];
+    // Twelve issuers, each with Certificates in a namespace without the ServiceAccount: more groups than one edit touches.
+    for (let i = 0; i < 12; i++) docs.push(issuer(`is${i}`, undefined, 'ClusterIssuer', SOLVERS[1] as string), cert(`team-${i}`, `is${i}`), cert('team-a', `is${i}`));
+    let text = docs.join('---\n');
+    const inc = new IncrementalAnalyzer({ fileName: 'g.yaml' });
+    expectSame(inc, text);
+    expect(inc.analyze(text).findings).toHaveLength(12);
+    const rename = (from: string, to: string): void => {
+      const at = text.indexOf(`  name: ${from}\n`) + '  name: '.length;
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+      const r = inc.analyze(text, coverChange(undefined, at, from.length, to.length));
+      expect(r).toEqual(analyze(text, { fileName: 'g.yaml' }));
+    };
+    rename('is5', 'is5x');
+    expect(inc.analyze(text).findings).toHaveLength(11);
+    rename('is5x', 'is5');
+    expect(inc.analyze(text).findings).toHaveLength(12);
+    // Two issuers named is5 now: each reports team-5; team-7's Certificate names an issuer no longer there.
+    rename('is7', 'is5');
+    expect(inc.analyze(text).findings.filter((f) => f.data?.['issuer'] === 'ClusterIssuer/is5').map((f) => f.data?.['namespace'])).toEqual(['team-5', 'team-5']);
+    expect(inc.analyze(text).findings).toHaveLength(12);
+  });
+
   it('parses the rest of the stream together after an unclosed quote, as analyze does', () => {
     const text = `a: "open\n---\n${issuer('le', undefined, 'ClusterIssuer', SOLVERS[0] as string)}---\nb: "close"\n---\n${issuer('tap', undefined, 'ClusterIssuer', SOLVERS[0] as string)}`;
     const inc = new IncrementalAnalyzer({ fileName: 'q.yaml' });

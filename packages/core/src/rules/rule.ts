@@ -53,6 +53,17 @@ export interface SetRule extends RuleMeta {
    * inputs are equal, at the same places, get the same problems: an editor reuses them.
    */
   inputOf(object: ManifestObject): string;
+  /**
+   * Optional, for rules whose problems fall into independent groups (per issuer, say): the groups
+   * an object matters to ('*' for every group, none when `check` ignores it). Checking one group's
+   * objects with the '*' ones must give exactly that group's problems; an editor then checks again
+   * only the groups an edit touched.
+   */
+  groupsOf?(object: ManifestObject): readonly string[];
+  /** The group a problem falls in (with groupsOf). */
+  groupOf?(problem: Problem): string;
 }
+
+export type GroupedSetRule = SetRule & Required<Pick<SetRule, 'groupsOf' | 'groupOf'>>;
 
 export type Rule = ObjectRule | SetRule;

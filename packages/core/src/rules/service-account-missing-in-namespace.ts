@@ -19,6 +19,17 @@ export const serviceAccountMissingInNamespace: SetRule = {
     const itemPath = o.origin.type === 'file' ? o.origin.itemPath : [];
     return JSON.stringify([o.apiVersion, o.kind, o.namespace, o.name, itemPath, accounts, refs]);
   },
+  // A group per issuer key: its issuers and the objects that obtain certificates from it. Every
+  // ServiceAccount matters to every group.
+  groupsOf(o) {
+    if (o.kind === 'ServiceAccount' && o.apiVersion === 'v1' && o.name) return ['*'];
+    const keys = new Set(issuerRefsOf(o).map((r) => r.key));
+    if (solverServiceAccounts(o).length > 0 && isIssuer(o) && hasHttp01Solver(o)) keys.add(issuerKeyOf(o));
+    return [...keys];
+  },
+  groupOf(problem) {
+    return problem.data?.['issuer'] ?? '';
+  },
   check(ctx) {
     // Cheapest questions first: most sets define no ServiceAccount or name none in an issuer.
     const accounts = serviceAccountsByNamespace(ctx.objects);

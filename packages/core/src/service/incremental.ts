@@ -4,7 +4,9 @@ import { ParsedFile } from '../parse/parsed-file.js';
 import type { InputError } from '../parse/input-error.js';
 import { templateMessage } from '../parse/template-markers.js';
 import { rules } from '../rules/registry.js';
-import type { Problem, Rule, RuleContext, SetRule, Severity } from '../rules/rule.js';
+import type { GroupedSetRule, Problem, Rule, RuleContext, SetRule, Severity } from '../rules/rule.js';
+import { SetRuleGroups } from './set-rule-groups.js';
+import type { GroupMember } from './set-rule-groups.js';
 import { resolveSettings } from '../settings.js';
 import type { Settings } from '../settings.js';
 import { SourceText } from '../text/source-text.js';
@@ -36,6 +38,9 @@ export class IncrementalAnalyzer {
   private lastSet:
     | { settingsKey: string; problems: Map<number, Problem[]>; placed: readonly Placed[]; findings: SetFindings }
     | undefined;
+  private groupsByRule = new Map<SetRule, SetRuleGroups>();
+  /** The pieces the groups were last brought up to date with. */
+  private groupsAt: readonly Placed[] | undefined;
   /** Counters of the last run, for tests and the bench. */
   lastRun = { pieces: 0, parsed: 0 };
 
@@ -49,6 +54,8 @@ export class IncrementalAnalyzer {
   setSettings(settings: Partial<Settings> | undefined): void {
     this.settings = resolveSettings(settings);
     this.settingsKey = JSON.stringify(this.settings);
+    this.groupsByRule.clear();
+    this.groupsAt = undefined;
   }
 
   /**
@@ -115,15 +122,20 @@ export class IncrementalAnalyzer {
       docIndex += p.file.docCount;
     }
     const out = placed.slice(0, i0).concat(fresh);
+    const docsMoved = after !== undefined && docIndex !== after.docIndex;
     if (after) {
       const lineDelta = line - after.line;
       const docDelta = docIndex - after.docIndex;
+      // Moved in place: nothing outside the analyser holds a Placed, and the last run's are done with.
       for (let k = i1 + 1; k < n; k++) {
         const p = placed[k] as Placed;
-        out.push(delta === 0 && lineDelta === 0 && docDelta === 0 ? p : { piece: p.piece, offset: p.offset + delta, line: p.line + lineDelta, docIndex: p.docIndex + docDelta, found: undefined });
+        p.offset += delta;
+        p.line += lineDelta;
+        p.docIndex += docDelta;
+        out.push(p);
       }
     }
-    this.change = { from: placed, replaced: placed.slice(i0, i1 + 1), fresh, docs: [first.docIndex, docIndex], docsMoved: docIndex !== (after?.docIndex ?? docIndex) };
+    this.change = { from: placed, replaced: placed.slice(i0, i1 + 1), fresh, docs: [first.docIndex, docIndex], docsMoved };
     // The text-keyed cache of `split` is rebuilt from these pieces if it is needed again.
     this.cache = undefined;
     this.lastRun = { pieces: out.length, parsed };
@@ -239,17 +251,32 @@ export class IncrementalAnalyzer {
       for (let doc = from; doc < to; doc++) byDoc.delete(doc);
       const findings = this.bucket(placed, last.problems, (doc) => doc >= from && doc < to, byDoc);
       this.lastSet = { ...last, placed, findings };
+      // The groups hold the replaced pieces' objects; their inputs are the new ones'.
+      if (this.groupsAt === change.from) this.groupsAt = placed;
       return findings;
     } else if (last && !change && sameInputs(last.placed, placed)) {
       problems = last.problems;
     } else {
       problems = new Map();
       for (const [ruleIndex, rule] of rules.entries()) {
-        if (rule.scope === 'set' && this.settings.rules[rule.id] !== 'off') problems.set(ruleIndex, rule.check(ctx));
+        if (rule.scope !== 'set' || this.settings.rules[rule.id] === 'off') continue;
+        if (!isGrouped(rule)) {
+          problems.set(ruleIndex, rule.check(ctx));
+          continue;
+        }
+        let groups = this.groupsByRule.get(rule);
+        if (!groups) this.groupsByRule.set(rule, (groups = new SetRuleGroups(rule)));
+        // After an edit that moved no other document, only the groups it touched are checked again.
+        const local =
+          change && !change.docsMoved && this.groupsAt === change.from
+            ? groups.update(this.settings, change.docs[0], change.docs[1], membersOf(rule, change.replaced).flat(), membersOf(rule, change.fresh).flat())
+            : undefined;
+        problems.set(ruleIndex, local ?? groups.problems(this.settings, membersOf(rule, placed)));
       }
     }
     const findings = this.bucket(placed, problems, () => true, new Map());
     this.lastSet = { settingsKey: this.settingsKey, problems, placed, findings };
+    this.groupsAt = placed;
     return findings;
   }
 
@@ -297,9 +324,9 @@ export class IncrementalAnalyzer {
   private placedFindings(p: Placed, own: readonly RelativeFinding[], set: RelativeFinding[] | undefined): Finding[] {
     const rel = set ? this.merged(p.piece, own, set) : own;
     const hit = p.found;
-    if (hit?.rel === rel) return hit.findings;
+    if (hit?.rel === rel && hit.offset === p.offset && hit.line === p.line && hit.docIndex === p.docIndex) return hit.findings;
     const findings = rel.map((r) => place(r, p));
-    p.found = { rel, findings };
+    p.found = { rel, offset: p.offset, line: p.line, docIndex: p.docIndex, findings };
     return findings;
   }
 
@@ -353,6 +380,19 @@ export class IncrementalAnalyzer {
 
 const setRules = rules.filter((r): r is SetRule => r.scope === 'set');
 
+function isGrouped(rule: SetRule): rule is GroupedSetRule {
+  return rule.groupsOf !== undefined && rule.groupOf !== undefined;
+}
+
+function membersOf(rule: GroupedSetRule, placed: readonly Placed[]): (readonly GroupMember[])[] {
+  const out: (readonly GroupMember[])[] = [];
+  for (const p of placed) {
+    const members = p.piece.members(rule, p.docIndex);
+    if (members.length > 0) out.push(members);
+  }
+  return out;
+}
+
 /** Set-rule findings by the first document index of the piece that holds them, and those no piece holds. */
 interface SetFindings {
   byDoc: Map<number, { piece: Piece; list: RelativeFinding[] }>;
@@ -375,8 +415,8 @@ interface Placed {
   offset: number;
   line: number;
   docIndex: number;
-  /** Its findings placed here, kept while the piece does not move. */
-  found: { rel: readonly RelativeFinding[]; findings: Finding[] } | undefined;
+  /** Its findings placed where it was then, kept while the piece does not move. */
+  found: { rel: readonly RelativeFinding[]; offset: number; line: number; docIndex: number; findings: Finding[] } | undefined;
 }
 
 /** A finding relative to its piece: ranges from the piece's start, docIndex within the piece. */
@@ -436,6 +476,27 @@ class Piece {
     const i = this.file.objects.indexOf(o);
     return i === -1 ? rule.inputOf(o) : (list[i] as string);
   }
+
+  private memberLists = new Map<GroupedSetRule, { docBase: number; members: GroupMember[] }>();
+
+  /** This piece's objects as a grouped set rule sees them, placed at `docBase`. */
+  members(rule: GroupedSetRule, docBase: number): readonly GroupMember[] {
+    if (this.file.objects.length === 0) return [];
+    const hit = this.memberLists.get(rule);
+    if (hit?.docBase === docBase) return hit.members;
+    let inputs = this.inputs.get(rule);
+    if (!inputs) this.inputs.set(rule, (inputs = this.file.objects.map((x) => rule.inputOf(x))));
+    const objects = this.globals(docBase);
+    const members: GroupMember[] = [];
+    this.file.objects.forEach((o, i) => {
+      const groups = rule.groupsOf(o);
+      if (groups.length > 0) members.push({ object: objects[i] as ManifestObject, input: (inputs as string[])[i] as string, groups });
+    });
+    this.memberLists.set(rule, { docBase, members });
+    return members;
+  }
+
+
 
   /** Where a path sits in this piece; set-rule findings ask for the same few places on every run. */
   locate(docIndex: number, path: readonly (string | number)[], part: 'key' | 'value' | 'pair'): Range | undefined {
