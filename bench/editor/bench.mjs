@@ -78,6 +78,11 @@ function editSeries(pattern, edits) {
   }
   return { wall, cpu };
 }
+// Untimed edits first, as for the full analysis below: the first keystrokes after opening the
+// file pay for compiling the code paths and collecting the opening's garbage.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
+editSeries(/^ {2}name: issuer-/gm, WARMUP);
+parsed = 0;
 // An issuer's name: the objects change, so the cross-document rule runs again (the worst case).
 const byName = editSeries(/^ {2}name: issuer-/gm, EDITS);
 // A comment in an issuer: no object changes, the cross-document result is reused.
@@ -139,7 +144,7 @@ const fullTap = median(full.tapacme);
 const fullYls = median(full.yls);
 const ratio = fullTap / fullYls;
 console.log(`bench/editor: ${DOCUMENTS} documents, ${(text.length / 1024).toFixed(0)} KB, ${first.findings.length} findings; node ${process.version}`);
-console.log(`  update after a one-character edit in an issuer's name (${EDITS} edits; ${(parsed / (2 * EDITS)).toFixed(1)} document(s) re-parsed per edit over both series)`);
+console.log(`  update after a one-character edit in an issuer's name (${EDITS} edits after ${WARMUP} untimed; ${(parsed / (2 * EDITS)).toFixed(1)} document(s) re-parsed per edit over both series)`);
 console.log(`    wall p50 ${p50.toFixed(2)} ms   p95 ${p95.toFixed(2)} ms   max ${Math.max(...updates).toFixed(2)} ms   (goal p95 <= 5 ms) ${p95 <= 5 ? 'OK' : 'OVER GOAL'}`);
 console.log(`    CPU  p50 ${median(updatesCpu).toFixed(2)} ms   p95 ${percentile(updatesCpu, 95).toFixed(2)} ms   (CPU time of this process; on a busy machine wall time also counts waiting for a core)`);
 console.log(`  update after a one-character edit in a comment (${EDITS} edits)`);
