@@ -1,6 +1,7 @@
 import { certificateConsumers, issuerRefsOf } from '../model/certificate-consumers.js';
 import { hasHttp01Solver, isIssuer, issuerKeyOf, solverServiceAccounts } from '../model/issuer.js';
 import { describeRef } from '../model/manifest-object.js';
+import type { ManifestObject } from '../model/manifest-object.js';
 import { serviceAccountsByNamespace } from '../model/service-accounts.js';
 import type { Problem, SetRule } from './rule.js';
 
@@ -12,7 +13,7 @@ export const serviceAccountMissingInNamespace: SetRule = {
   why:
     'The solver Pod runs in the namespace of each Certificate. When the issuer names a ServiceAccount that does not exist there, the API server rejects the Pod ("serviceaccount not found") and the challenge never completes. The ServiceAccount must exist in every namespace that obtains certificates from the issuer.',
   inputOf(o) {
-    const accounts = isIssuer(o) && hasHttp01Solver(o) ? solverServiceAccounts(o) : [];
+    const accounts = accountsNamedBy(o);
     const refs = issuerRefsOf(o);
     const isAccount = o.kind === 'ServiceAccount' && o.apiVersion === 'v1' && Boolean(o.name);
     if (accounts.length === 0 && refs.length === 0 && !isAccount) return '';
@@ -24,7 +25,7 @@ export const serviceAccountMissingInNamespace: SetRule = {
   groupsOf(o) {
     if (o.kind === 'ServiceAccount' && o.apiVersion === 'v1' && o.name) return ['*'];
     const keys = new Set(issuerRefsOf(o).map((r) => r.key));
-    if (solverServiceAccounts(o).length > 0 && isIssuer(o) && hasHttp01Solver(o)) keys.add(issuerKeyOf(o));
+    if (accountsNamedBy(o).length > 0) keys.add(issuerKeyOf(o));
     return [...keys];
   },
   groupOf(problem) {
@@ -34,8 +35,7 @@ export const serviceAccountMissingInNamespace: SetRule = {
     // Cheapest questions first: most sets define no ServiceAccount or name none in an issuer.
     const accounts = serviceAccountsByNamespace(ctx.objects);
     if (accounts.size === 0) return [];
-    // Every object is asked (an editor asks on each keystroke): the remembered answer comes first.
-    const issuers = ctx.objects.filter((o) => solverServiceAccounts(o).length > 0 && isIssuer(o) && hasHttp01Solver(o));
+    const issuers = ctx.objects.filter((o) => accountsNamedBy(o).length > 0);
     if (issuers.length === 0) return [];
     const consumers = certificateConsumers(ctx.objects, new Set(issuers.map(issuerKeyOf)));
     const problems: Problem[] = [];
@@ -76,3 +76,10 @@ export const serviceAccountMissingInNamespace: SetRule = {
     return problems;
   },
 };
+
+/** The ServiceAccounts an issuer's HTTP01 solver Pods run as; none for other objects. */
+function accountsNamedBy(o: ManifestObject): readonly string[] {
+  // The remembered answer first: an editor asks about every object on each keystroke.
+  const names = solverServiceAccounts(o);
+  return names.length > 0 && isIssuer(o) && hasHttp01Solver(o) ? names : [];
+}

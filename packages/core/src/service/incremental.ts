@@ -457,11 +457,12 @@ class Piece {
   /** What the set rules read from this piece's objects: equal signatures give them equal problems. */
   get signature(): string {
     if (this.signatureText === undefined) {
+      const inputs = setRules.map((rule) => this.inputsOf(rule));
       let sig = '';
-      for (const o of this.file.objects) {
+      this.file.objects.forEach((o, i) => {
         sig += `${o.origin.type === 'file' ? o.origin.docIndex : ''}\u0001`;
-        for (const rule of setRules) sig += `${this.inputOf(rule, o)}\u0001`;
-      }
+        for (const list of inputs) sig += `${list[i] as string}\u0001`;
+      });
       this.signatureText = sig;
     }
     return this.signatureText;
@@ -469,12 +470,11 @@ class Piece {
 
   private inputs = new Map<SetRule, string[]>();
 
-  /** What a set rule reads from one of this piece's objects (or its copy from `globals`). */
-  inputOf(rule: SetRule, o: ManifestObject): string {
+  /** What a set rule reads from each of this piece's objects. */
+  private inputsOf(rule: SetRule): string[] {
     let list = this.inputs.get(rule);
-    if (!list) this.inputs.set(rule, (list = this.file.objects.map((x) => rule.inputOf(x))));
-    const i = this.file.objects.indexOf(o);
-    return i === -1 ? rule.inputOf(o) : (list[i] as string);
+    if (!list) this.inputs.set(rule, (list = this.file.objects.map((o) => rule.inputOf(o))));
+    return list;
   }
 
   private memberLists = new Map<GroupedSetRule, { docBase: number; members: GroupMember[] }>();
@@ -484,19 +484,16 @@ class Piece {
     if (this.file.objects.length === 0) return [];
     const hit = this.memberLists.get(rule);
     if (hit?.docBase === docBase) return hit.members;
-    let inputs = this.inputs.get(rule);
-    if (!inputs) this.inputs.set(rule, (inputs = this.file.objects.map((x) => rule.inputOf(x))));
+    const inputs = this.inputsOf(rule);
     const objects = this.globals(docBase);
     const members: GroupMember[] = [];
     this.file.objects.forEach((o, i) => {
       const groups = rule.groupsOf(o);
-      if (groups.length > 0) members.push({ object: objects[i] as ManifestObject, input: (inputs as string[])[i] as string, groups });
+      if (groups.length > 0) members.push({ object: objects[i] as ManifestObject, input: inputs[i] as string, groups });
     });
     this.memberLists.set(rule, { docBase, members });
     return members;
   }
-
-
 
   /** Where a path sits in this piece; set-rule findings ask for the same few places on every run. */
   locate(docIndex: number, path: readonly (string | number)[], part: 'key' | 'value' | 'pair'): Range | undefined {
