@@ -161,6 +161,16 @@ describe('IncrementalAnalyzer', () => {
     );
   }, 900_000 * SCALE);
 
+  it('does not trust a change range that does not fit the texts, and finds the edit itself', () => {
+    const text = [issuer('a', undefined, 'ClusterIssuer', SOLVERS[0] as string), issuer('b', undefined, 'ClusterIssuer', SOLVERS[1] as string)].join('---\n');
+    const inc = new IncrementalAnalyzer({ fileName: 'w.yaml' });
+    expectSame(inc, text);
+    const edited = text.replace('name: b\n', 'name: bb\n');
+    // Claims one character was removed at the start, though the text grew by one in its second document.
+    expect(inc.analyze(edited, { start: 0, oldEnd: 1, newEnd: 0 })).toEqual(analyze(edited, { fileName: 'w.yaml' }));
+    expect(inc.lastRun.parsed).toBe(1);
+  });
+
   it('folds edits into a range that covers exactly what changed', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 5 }), insert: fc.string({ maxLength: 4 }) }), { minLength: 1, maxLength: 5 }), (text, edits) => {
