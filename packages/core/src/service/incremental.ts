@@ -222,10 +222,17 @@ export class IncrementalAnalyzer {
     // Pieces are in text order and each one's findings are sorted: together they are sorted.
     const findings: Finding[] = [];
     for (const p of placed) {
+      const bucket = sets.byDoc.get(p.docIndex);
+      // A piece without documents shares its index with the next piece: the bucket is that one's.
+      const set = bucket?.piece === p.piece ? bucket.list : undefined;
+      const hit = p.found;
+      // Unmoved, same piece, same settings, same set-rule findings: the findings placed last time.
+      if (hit?.piece === p.piece && hit.settingsKey === this.settingsKey && hit.set === set && hit.offset === p.offset && hit.line === p.line && hit.docIndex === p.docIndex) {
+        for (const f of hit.findings) findings.push(f);
+        continue;
+      }
       const own = p.piece.objectFindings(this.settings, this.settingsKey, ctx);
-      const set = p.piece.file.docCount > 0 ? sets.byDoc.get(p.docIndex) : undefined;
-      if (own.length === 0 && !set) continue;
-      for (const f of this.placedFindings(p, own, set?.list)) findings.push(f);
+      for (const f of this.placedFindings(p, own, set)) findings.push(f);
     }
     // A finding that could not be located sorts as if at offset 0, as in `analyze`.
     if (sets.unplaced.length > 0 || findings.some((f) => !f.range)) {
@@ -324,9 +331,8 @@ export class IncrementalAnalyzer {
   private placedFindings(p: Placed, own: readonly RelativeFinding[], set: RelativeFinding[] | undefined): Finding[] {
     const rel = set ? this.merged(p.piece, own, set) : own;
     const hit = p.found;
-    if (hit?.rel === rel && hit.offset === p.offset && hit.line === p.line && hit.docIndex === p.docIndex) return hit.findings;
-    const findings = rel.map((r) => place(r, p));
-    p.found = { rel, offset: p.offset, line: p.line, docIndex: p.docIndex, findings };
+    const findings = hit?.rel === rel && hit.offset === p.offset && hit.line === p.line && hit.docIndex === p.docIndex ? hit.findings : rel.map((r) => place(r, p));
+    p.found = { piece: p.piece, settingsKey: this.settingsKey, set, rel, offset: p.offset, line: p.line, docIndex: p.docIndex, findings };
     return findings;
   }
 
@@ -416,7 +422,9 @@ interface Placed {
   line: number;
   docIndex: number;
   /** Its findings placed where it was then, kept while the piece does not move. */
-  found: { rel: readonly RelativeFinding[]; offset: number; line: number; docIndex: number; findings: Finding[] } | undefined;
+  found:
+    | { piece: Piece; settingsKey: string; set: RelativeFinding[] | undefined; rel: readonly RelativeFinding[]; offset: number; line: number; docIndex: number; findings: Finding[] }
+    | undefined;
 }
 
 /** A finding relative to its piece: ranges from the piece's start, docIndex within the piece. */
