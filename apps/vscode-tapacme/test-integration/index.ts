@@ -27,10 +27,10 @@ function test(name: string, fn: () => Promise<void>): void {
   tests.push([name, fn]);
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeout = 15_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeout = 15_000): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -70,10 +70,18 @@ async function diagnosticsOf(doc: vscode.TextDocument, rules: readonly string[])
   }
 }
 
+/**
+ * The quick fixes offered at a diagnostic. The diagnostics a provider is given come from the
+ * workbench, which learns of them a moment after this extension host does (a user sees the squiggle
+ * first, then presses Ctrl+.): ask until the workbench has them.
+ */
 async function quickFixes(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
-  const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, vscode.CodeActionKind.QuickFix.value);
-  // Converted actions carry no diagnostics; ours are the ones whose command is the extension's.
-  return all.filter((a) => a.command?.command.startsWith('tapacme.') && a.title !== 'Fix all tapacme problems in this file');
+  return waitFor(`quick fixes at line ${range.start.line + 1} of ${doc.uri.toString()}`, async () => {
+    const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, vscode.CodeActionKind.QuickFix.value);
+    // Converted actions carry no diagnostics; ours are the ones whose command is the extension's.
+    const ours = all.filter((a) => a.command?.command.startsWith('tapacme.') && a.title !== 'Fix all tapacme problems in this file');
+    return ours.length > 0 ? ours : undefined;
+  });
 }
 
 async function run_(action: vscode.CodeAction, ...extra: unknown[]): Promise<unknown> {
