@@ -563,16 +563,23 @@ function owner(placed: readonly Placed[], object: ManifestObject): Placed | unde
 }
 
 function place(r: RelativeFinding, p: Placed): Finding {
-  const { finding } = r;
-  const f: Finding = { rule: finding.rule, severity: finding.severity, message: finding.message, object: finding.object, path: finding.path, fixes: finding.fixes };
-  if (finding.data) f.data = finding.data;
-  if (finding.fileName !== undefined) f.fileName = finding.fileName;
-  if (finding.docIndex !== undefined) {
-    f.docIndex = finding.docIndex + p.docIndex;
-    if (finding.itemPath) f.itemPath = finding.itemPath;
-  }
-  if (finding.range) f.range = shiftRange(finding.range, p);
-  return f;
+  const f = r.finding;
+  const docIndex = f.docIndex === undefined ? undefined : f.docIndex + p.docIndex;
+  // One literal with every key, in the order analyze() writes them: one allocation, one shape. Keys
+  // analyze() leaves out are undefined here, which JSON and deep equality read as absent.
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    object: f.object,
+    path: f.path,
+    fixes: f.fixes,
+    data: f.data,
+    fileName: f.fileName,
+    docIndex,
+    itemPath: docIndex === undefined ? undefined : f.itemPath,
+    range: f.range && shiftRange(f.range, p),
+  };
 }
 
 function unplaced(rule: Rule, p: Problem, severity: Severity): Finding {
