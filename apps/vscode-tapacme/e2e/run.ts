@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { BROKEN, FIXED } from '../test/fixtures.ts';
 import { installExtension, startCodeServer } from './code-server.ts';
 import type { CodeServer } from './code-server.ts';
 import { clickSquiggle, openFile, openWorkbench, problems, quickFix, save, squiggle } from './ui.ts';
@@ -18,25 +19,6 @@ const repo = resolve(extDir, '..', '..');
 const outDir = join(repo, '.test-output', 'vscode');
 const pkg = JSON.parse(readFileSync(join(extDir, 'package.json'), 'utf8')) as { version: string };
 const vsix = join(extDir, `tapacme-${pkg.version}.vsix`);
-
-const BROKEN = `apiVersion: cert-manager.io/v1
-kind: ClusterIssuer
-metadata:
-  name: letsencrypt
-spec:
-  acme:
-    server: https://acme-v02.api.letsencrypt.org/directory
-    privateKeySecretRef:
-      name: letsencrypt-key
-    solvers:
-    - http01:
-        ingress:
-          class: contour
-`;
-const FIXED = `${BROKEN}          podTemplate:
-            spec:
-              serviceAccountName: tap-acme-http01-solver
-`;
 
 interface Scenario {
   name: string;

@@ -3,23 +3,8 @@
 // The workspace is test-integration/workspace/ (copied); most tests use untitled documents instead.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { BROKEN, FIXED, withServiceAccount } from '../test/fixtures.ts';
 
-const BROKEN = `apiVersion: cert-manager.io/v1
-kind: ClusterIssuer
-metadata:
-  name: letsencrypt
-spec:
-  acme:
-    server: https://acme-v02.api.letsencrypt.org/directory
-    privateKeySecretRef:
-      name: letsencrypt-key
-    solvers:
-    - http01:
-        ingress:
-          class: contour
-`;
-const withSa = (name: string): string => `${BROKEN}          podTemplate:\n            spec:\n              serviceAccountName: ${name}\n`;
-const FIXED = withSa('tap-acme-http01-solver');
 const RULE = 'http01-solver-missing-service-account';
 
 const tests: [string, () => Promise<void>][] = [];
@@ -198,7 +183,7 @@ test('"Add ServiceAccount manifest…" appends a ServiceAccount for the namespac
 });
 
 test('a namespace without the ServiceAccount gets it through the preferred fix', async () => {
-  const text = [withSa('tap-acme-http01-solver'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tap-acme-http01-solver\n  namespace: team-a\n', 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n  namespace: team-b\nspec:\n  secretName: web\n  issuerRef:\n    name: letsencrypt\n    kind: ClusterIssuer\n'].join('---\n');
+  const text = [withServiceAccount('tap-acme-http01-solver'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tap-acme-http01-solver\n  namespace: team-a\n', 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n  namespace: team-b\nspec:\n  secretName: web\n  issuerRef:\n    name: letsencrypt\n    kind: ClusterIssuer\n'].join('---\n');
   const doc = await untitled(text);
   const [d] = await diagnosticsOf(doc, ['service-account-missing-in-namespace']);
   assert.ok(d && typeof d.code === 'object');
@@ -265,7 +250,7 @@ test('settings: severity per rule, off, tapacme.enable and the ServiceAccount na
     const [sa] = await quickFixes(doc, d.range);
     assert.ok(sa);
     await run_(sa);
-    assert.equal(doc.getText(), withSa('my-solver'));
+    assert.equal(doc.getText(), withServiceAccount('my-solver'));
   } finally {
     await setting('rules', undefined);
     await setting('enable', undefined);

@@ -1,7 +1,7 @@
 import { analyze, defaultSettings, resolveSettings } from '@tapacme/core';
 import { describe, expect, it } from 'vitest';
 import { emitPlan, fixAllPlan, quickFixesFor, serviceAccountPlan, TITLES } from '../src/logic/fixes.js';
-import { applyAll, BROKEN, CERT_IN, SA_IN } from './fixtures.js';
+import { applyAll, BROKEN, CERT_IN, SA_IN, withServiceAccount } from './fixtures.js';
 
 const settings = resolveSettings({});
 
@@ -26,7 +26,7 @@ describe('quickFixesFor', () => {
     const finding = only(analyze(BROKEN, { fileName: 'a.yaml' }).findings);
     const plan = serviceAccountPlan(BROKEN, 'a.yaml', [finding], { ...settings, serviceAccountName: 'solver-sa' });
     const fixed = applyAll(BROKEN, plan.edits);
-    expect(fixed).toBe(BROKEN + '          podTemplate:\n            spec:\n              serviceAccountName: solver-sa\n');
+    expect(fixed).toBe(withServiceAccount('solver-sa'));
     expect(analyze(fixed, { fileName: 'a.yaml' }).findings).toEqual([]);
   });
 

@@ -14,6 +14,10 @@ spec:
           class: contour
 `;
 
+/** BROKEN with the podTemplate ServiceAccount the preferred quick fix inserts. */
+export const withServiceAccount = (name: string): string => `${BROKEN}          podTemplate:\n            spec:\n              serviceAccountName: ${name}\n`;
+export const FIXED = withServiceAccount('tap-acme-http01-solver');
+
 export const CERT_IN = (ns: string): string => `apiVersion: cert-manager.io/v1
 kind: Certificate
 metadata:
