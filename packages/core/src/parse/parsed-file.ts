@@ -87,13 +87,8 @@ export class ParsedFile {
       if (!isObj(value)) return;
       const kind = value['kind'];
       if (typeof kind !== 'string') return;
-      if (kind.endsWith('List') && Array.isArray(value['items'])) {
-        (value['items'] as unknown[]).forEach((item, i) => {
-          if (isObj(item) && RELEVANT_KINDS.has(String(item['kind']))) this.pushObject(item, docIndex, ['items', i]);
-        });
-        return;
-      }
-      if (RELEVANT_KINDS.has(kind)) this.pushObject(value, docIndex, []);
+      if (kind.endsWith('List') && Array.isArray(value['items'])) this.pushListItems(value, docIndex);
+      else if (RELEVANT_KINDS.has(kind)) this.pushObject(value, docIndex, []);
     });
   }
 
@@ -162,7 +157,11 @@ export class ParsedFile {
   }
 
   private collectList(doc: Document.Parsed, docIndex: number): void {
-    const value = this.toJs(doc, docIndex);
+    this.pushListItems(this.toJs(doc, docIndex), docIndex);
+  }
+
+  /** The items of a `kind: List` value whose kind a rule reads. */
+  private pushListItems(value: unknown, docIndex: number): void {
     const items = isObj(value) ? value['items'] : undefined;
     if (!Array.isArray(items)) return;
     items.forEach((item, i) => {
@@ -244,7 +243,7 @@ export class ParsedFile {
   }
 
   /** `locate` as offsets. */
-  locateOffsets(docIndex: number, path: JsonPath, part: NodePart = 'key'): [number, number] | undefined {
+  private locateOffsets(docIndex: number, path: JsonPath, part: NodePart = 'key'): [number, number] | undefined {
     const doc = this.simple?.[docIndex];
     if (!doc) return this.locateInYaml(docIndex, path, part);
     const found = locateSimple(doc.node, path, part);

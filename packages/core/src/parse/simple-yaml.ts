@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
  *
  * Scalars are typed by `yaml` itself (core schema), so `0o17`, `.inf` or `~` mean what they mean there.
  * Full-line comments make `yaml` extend some collection ranges over them; documents that have any
- * are marked, and their collection ranges are asked of `yaml` (see ParsedFile.locateOffsets).
+ * are marked, and their collection ranges are asked of `yaml` (see ParsedFile.locate).
  */
 
 export type SimpleNode = SimpleScalar | SimpleMap | SimpleSeq;
