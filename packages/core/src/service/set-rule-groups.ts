@@ -49,8 +49,8 @@ export class SetRuleGroups {
       }
     }
     const starSame = sameMembers(this.groups.get('*'), next.get('*'));
-    const stale = [...next].filter(([g, group]) => !(starSame && sameMembers(this.groups.get(g), group)));
-    if (stale.length > MAX_GROUP_RUNS) {
+    const stale = new Set([...next].filter(([g, group]) => !(starSame && sameMembers(this.groups.get(g), group))).map(([g]) => g));
+    if (stale.size > MAX_GROUP_RUNS) {
       // One run over everything, its problems filed under their groups for the next time.
       const problems = this.rule.check({ settings, objects: all });
       const orphans: Problem[] = [];
@@ -62,10 +62,7 @@ export class SetRuleGroups {
       this.groups = next;
       return orphans.length > 0 ? [...this.output(), ...orphans] : this.output();
     }
-    for (const [g, group] of next) {
-      const last = this.groups.get(g);
-      group.problems = last && starSame && sameMembers(last, group) ? last.problems : this.check(settings, group, next.get('*'));
-    }
+    for (const [g, group] of next) group.problems = stale.has(g) ? this.check(settings, group, next.get('*')) : (this.groups.get(g) as Group).problems;
     this.groups = next;
     return this.output();
   }
