@@ -289,6 +289,25 @@ describe('IncrementalAnalyzer', () => {
     expect(inc.analyze(text).findings).toHaveLength(12);
   });
 
+  it('keeps the findings before an edit and moves those after it, without placing them again', () => {
+    const docs = Array.from({ length: 9 }, (_, i) => issuer(`is${i}`, undefined, 'ClusterIssuer', SOLVERS[0] as string));
+    let text = docs.join('---\n');
+    const inc = new IncrementalAnalyzer({ fileName: 'm.yaml' });
+    const before = inc.analyze(text).findings;
+    expect(before).toHaveLength(9);
+    // A new line in the fifth issuer's name key: the findings after it are one line and two characters on.
+    const at = text.indexOf('  name: is4\n');
+    text = `${text.slice(0, at)}  #\n${text.slice(at)}`;
+    const after = inc.analyze(text, coverChange(undefined, at, 0, 4)).findings;
+    expect(after).toEqual(analyze(text, { fileName: 'm.yaml' }).findings);
+    for (let i = 0; i < 4; i++) expect(after[i]).toBe(before[i]);
+    for (let i = 5; i < 9; i++) {
+      expect(after[i]).not.toBe(before[i]);
+      expect(after[i]?.range?.start.line).toBe((before[i]?.range?.start.line ?? 0) + 1);
+      expect(after[i]?.range?.start.offset).toBe((before[i]?.range?.start.offset ?? 0) + 4);
+    }
+  });
+
   it('parses the rest of the stream together after an unclosed quote, as analyze does', () => {
     const text = `a: "open\n---\n${issuer('le', undefined, 'ClusterIssuer', SOLVERS[0] as string)}---\nb: "close"\n---\n${issuer('tap', undefined, 'ClusterIssuer', SOLVERS[0] as string)}`;
     const inc = new IncrementalAnalyzer({ fileName: 'q.yaml' });

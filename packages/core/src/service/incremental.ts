@@ -34,7 +34,11 @@ export class IncrementalAnalyzer {
    * What `update` changed: the pieces it replaced in `from`, the ones it put there, the documents
    * those hold (from, to), and whether the documents after them moved.
    */
-  private change: { from: readonly Placed[]; replaced: Placed[]; fresh: Placed[]; docs: [number, number]; docsMoved: boolean } | undefined;
+  private change:
+    | { from: readonly Placed[]; at: number; replaced: Placed[]; fresh: Placed[]; docs: [number, number]; docsMoved: boolean; delta: number; lineDelta: number }
+    | undefined;
+  /** The last run's findings, with where each piece's begin, when they are in piece order (nothing was sorted in). */
+  private lastOut: { placed: readonly Placed[]; settingsKey: string; findings: readonly Finding[]; starts: Int32Array } | undefined;
   private lastSet:
     | { settingsKey: string; problems: Map<number, Problem[]>; placed: readonly Placed[]; findings: SetFindings }
     | undefined;
@@ -63,9 +67,11 @@ export class IncrementalAnalyzer {
    * call (see `coverChange`), so the text need not be compared with the last one to find the edit.
    */
   analyze(text: string, changed?: ChangedRange): AnalyzeResult {
-    const placed = this.update(text, changed) ?? this.split(text);
+    const updated = this.update(text, changed);
+    const placed = updated ?? this.split(text);
     // Clean: no piece has any error (syntax, template or conversion), so pieces were never merged.
-    const clean = placed === this.last?.placed ? this.last.clean : placed.every((p) => p.piece.file.errors.length === 0);
+    // `update` answers only for a clean last text and fresh pieces without errors.
+    const clean = placed === this.last?.placed ? this.last.clean : updated !== undefined || placed.every((p) => p.piece.file.errors.length === 0);
     this.last = { text, placed, clean };
     return this.run(text, placed, clean);
   }
@@ -98,10 +104,10 @@ export class IncrementalAnalyzer {
     const delta = text.length - old.length;
     const region = text.slice(first.offset, after ? after.offset + delta : text.length);
     if (/(?:^|\n)%/.test(region)) return undefined;
-    const reuse = new Map<string, Piece>();
+    const reuse = new Map<string, Placed>();
     for (let k = i0; k <= i1; k++) {
-      const p = (placed[k] as Placed).piece;
-      reuse.set(p.file.source.text, p);
+      const p = placed[k] as Placed;
+      reuse.set(p.piece.file.source.text, p);
     }
     const fresh: Placed[] = [];
     let parsed = 0;
@@ -111,20 +117,22 @@ export class IncrementalAnalyzer {
     for (let b = 0; b + 1 < bounds.length; b++) {
       const start = bounds[b] as number;
       const t = region.slice(start, bounds[b + 1]);
-      let p = reuse.get(t);
+      const was = reuse.get(t);
+      let p = was?.piece;
       if (!p) {
         p = new Piece(this.fileName, t);
         parsed++;
       }
       if (p.file.errors.length > 0) return undefined;
-      fresh.push({ piece: p, offset: first.offset + start, line, docIndex, found: undefined });
+      // Its findings placed last time still hold if it did not move (they record where they were placed).
+      fresh.push({ piece: p, offset: first.offset + start, line, docIndex, found: was?.found });
       line += p.lineBreaks;
       docIndex += p.file.docCount;
     }
     const out = placed.slice(0, i0).concat(fresh);
     const docsMoved = after !== undefined && docIndex !== after.docIndex;
+    const lineDelta = after ? line - after.line : 0;
     if (after) {
-      const lineDelta = line - after.line;
       const docDelta = docIndex - after.docIndex;
       // Moved in place: nothing outside the analyser holds a Placed, and the last run's are done with.
       for (let k = i1 + 1; k < n; k++) {
@@ -135,7 +143,7 @@ export class IncrementalAnalyzer {
         out.push(p);
       }
     }
-    this.change = { from: placed, replaced: placed.slice(i0, i1 + 1), fresh, docs: [first.docIndex, docIndex], docsMoved };
+    this.change = { from: placed, at: i0, replaced: placed.slice(i0, i1 + 1), fresh, docs: [first.docIndex, docIndex], docsMoved, delta, lineDelta };
     // The text-keyed cache of `split` is rebuilt from these pieces if it is needed again.
     this.cache = undefined;
     this.lastRun = { pieces: out.length, parsed };
@@ -219,27 +227,88 @@ export class IncrementalAnalyzer {
       },
     };
     const sets = this.setRuleFindings(placed, ctx);
+    const spliced = this.splice(placed, sets, ctx);
+    if (spliced) return { findings: spliced, errors: [] };
     // Pieces are in text order and each one's findings are sorted: together they are sorted.
     const findings: Finding[] = [];
-    for (const p of placed) {
-      const bucket = sets.byDoc.get(p.docIndex);
-      // A piece without documents shares its index with the next piece: the bucket is that one's.
-      const set = bucket?.piece === p.piece ? bucket.list : undefined;
-      const hit = p.found;
-      // Unmoved, same piece, same settings, same set-rule findings: the findings placed last time.
-      if (hit?.piece === p.piece && hit.settingsKey === this.settingsKey && hit.set === set && hit.offset === p.offset && hit.line === p.line && hit.docIndex === p.docIndex) {
-        for (const f of hit.findings) findings.push(f);
-        continue;
-      }
-      const own = p.piece.objectFindings(this.settings, this.settingsKey, ctx);
-      for (const f of this.placedFindings(p, own, set)) findings.push(f);
-    }
+    const starts = new Int32Array(placed.length + 1);
+    placed.forEach((p, k) => {
+      starts[k] = findings.length;
+      for (const f of this.pieceFindings(p, sets, ctx)) findings.push(f);
+    });
+    starts[placed.length] = findings.length;
     // A finding that could not be located sorts as if at offset 0, as in `analyze`.
     if (sets.unplaced.length > 0 || findings.some((f) => !f.range)) {
       findings.push(...sets.unplaced);
       findings.sort(compareFindings);
-    }
+      this.lastOut = undefined;
+    } else this.lastOut = { placed, settingsKey: this.settingsKey, findings, starts };
     return { findings, errors: clean ? [] : this.errors(text, placed) };
+  }
+
+  /** A piece's findings where it sits now, with the set-rule findings of its documents. */
+  private pieceFindings(p: Placed, sets: SetFindings, ctx: RuleContext): readonly Finding[] {
+    const bucket = sets.byDoc.get(p.docIndex);
+    // A piece without documents shares its index with the next piece: the bucket is that one's.
+    const set = bucket?.piece === p.piece ? bucket.list : undefined;
+    const hit = p.found;
+    // Unmoved, same piece, same settings, same set-rule findings: the findings placed last time.
+    if (hit?.piece === p.piece && hit.settingsKey === this.settingsKey && hit.set === set && hit.offset === p.offset && hit.line === p.line && hit.docIndex === p.docIndex) return hit.findings;
+    const own = p.piece.objectFindings(this.settings, this.settingsKey, ctx);
+    return this.placedFindings(p, own, set);
+  }
+
+  /**
+   * After `update`, the last run's findings with the edited pieces' replaced and those after them
+   * moved: an edit costs what it changed and the findings below it, not a visit to every piece.
+   * Undefined when the last findings cannot be reused (no last run in piece order, other settings,
+   * documents that moved, set-rule findings that cannot be traced to their pieces).
+   */
+  private splice(placed: readonly Placed[], sets: SetFindings, ctx: RuleContext): Finding[] | undefined {
+    const prev = this.lastOut;
+    const change = this.change;
+    const changedDocs = sets.changedDocs;
+    if (!prev || !change || change.from !== prev.placed || prev.settingsKey !== this.settingsKey || !changedDocs || change.docsMoved || sets.unplaced.length > 0) return undefined;
+    // The edited pieces, at least one while pieces follow them, keep every run of copied pieces on one side of the edit.
+    if (change.fresh.length === 0) return undefined;
+    const freshEnd = change.at + change.fresh.length;
+    // A piece after the edited ones was this many places further in the last run.
+    const shift = change.replaced.length - change.fresh.length;
+    const dirty = new Set<number>();
+    for (let k = change.at; k < freshEnd; k++) dirty.add(k);
+    for (const doc of changedDocs) {
+      const k = ownerIndex(placed, doc);
+      if (k !== -1) dirty.add(k);
+    }
+    const order = [...dirty].sort((a, b) => a - b);
+    const out: Finding[] = [];
+    const starts = new Int32Array(placed.length + 1);
+    let k = 0;
+    // Pieces k to `to` (none of them edited) keep their findings, moved with the text after the edit.
+    const copy = (to: number): void => {
+      if (k >= to) return;
+      const old = k < change.at ? k : k + shift;
+      const last = old + (to - k);
+      const base = out.length - (prev.starts[old] as number);
+      for (let j = 0; j < to - k; j++) starts[k + j] = (prev.starts[old + j] as number) + base;
+      const end = prev.starts[last] as number;
+      if (k < change.at || (change.delta === 0 && change.lineDelta === 0)) for (let x = prev.starts[old] as number; x < end; x++) out.push(prev.findings[x] as Finding);
+      else for (let x = prev.starts[old] as number; x < end; x++) out.push(moved(prev.findings[x] as Finding, change.delta, change.lineDelta));
+      k = to;
+    };
+    for (const d of order) {
+      copy(d);
+      starts[d] = out.length;
+      for (const f of this.pieceFindings(placed[d] as Placed, sets, ctx)) {
+        if (!f.range) return undefined;
+        out.push(f);
+      }
+      k = d + 1;
+    }
+    copy(placed.length);
+    starts[placed.length] = out.length;
+    this.lastOut = { placed, settingsKey: this.settingsKey, findings: out, starts };
+    return out;
   }
 
   /**
@@ -257,6 +326,8 @@ export class IncrementalAnalyzer {
       const byDoc = new Map(last.findings.byDoc);
       for (let doc = from; doc < to; doc++) byDoc.delete(doc);
       const findings = this.bucket(placed, last.problems, (doc) => doc >= from && doc < to, byDoc);
+      // Only the edited documents' buckets are new, and their pieces are placed again anyway.
+      findings.changedDocs = new Set();
       this.lastSet = { ...last, placed, findings };
       // The groups hold the replaced pieces' objects; their inputs are the new ones'.
       if (this.groupsAt === change.from) this.groupsAt = placed;
@@ -282,6 +353,8 @@ export class IncrementalAnalyzer {
       }
     }
     const findings = this.bucket(placed, problems, () => true, new Map());
+    // With the documents where they were, the buckets that differ from the last run's say which pieces to place again.
+    if (last && change && !change.docsMoved) findings.changedDocs = changedBuckets(last.findings.byDoc, findings.byDoc);
     this.lastSet = { settingsKey: this.settingsKey, problems, placed, findings };
     this.groupsAt = placed;
     return findings;
@@ -403,6 +476,39 @@ function membersOf(rule: GroupedSetRule, placed: readonly Placed[]): (readonly G
 interface SetFindings {
   byDoc: Map<number, { piece: Piece; list: RelativeFinding[] }>;
   unplaced: Finding[];
+  /** The documents whose buckets changed since the last run, when that is known. */
+  changedDocs?: Set<number>;
+}
+
+function changedBuckets(a: SetFindings['byDoc'], b: SetFindings['byDoc']): Set<number> {
+  const out = new Set<number>();
+  for (const [doc, x] of a) {
+    const y = b.get(doc);
+    if (!y || y.piece !== x.piece || !sameArray(x.list, y.list)) out.add(doc);
+  }
+  for (const doc of b.keys()) if (!a.has(doc)) out.add(doc);
+  return out;
+}
+
+/** A finding `delta` characters and `lineDelta` lines further on. */
+function moved(f: Finding, delta: number, lineDelta: number): Finding {
+  const r = f.range as Range;
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    object: f.object,
+    path: f.path,
+    fixes: f.fixes,
+    data: f.data,
+    fileName: f.fileName,
+    docIndex: f.docIndex,
+    itemPath: f.itemPath,
+    range: {
+      start: { line: r.start.line + lineDelta, character: r.start.character, offset: r.start.offset + delta },
+      end: { line: r.end.line + lineDelta, character: r.end.character, offset: r.end.offset + delta },
+    },
+  };
 }
 
 /**
@@ -546,7 +652,11 @@ function relative(rule: Rule, p: Problem, piece: Piece, docBase: number, severit
 /** The placed piece that holds a document index (pieces are in document order). */
 function owner(placed: readonly Placed[], object: ManifestObject): Placed | undefined {
   if (object.origin.type !== 'file') return undefined;
-  const doc = object.origin.docIndex;
+  return placed[ownerIndex(placed, object.origin.docIndex)];
+}
+
+/** The index of the placed piece that holds a document, or -1. */
+function ownerIndex(placed: readonly Placed[], doc: number): number {
   let lo = 0;
   let hi = placed.length - 1;
   while (lo < hi) {
@@ -557,9 +667,9 @@ function owner(placed: readonly Placed[], object: ManifestObject): Placed | unde
   // Pieces without documents share an index with the next one: take the one that has it.
   for (let i = lo; i >= 0; i--) {
     const p = placed[i] as Placed;
-    if (p.docIndex <= doc && doc < p.docIndex + p.piece.file.docCount) return p;
+    if (p.docIndex <= doc && doc < p.docIndex + p.piece.file.docCount) return i;
   }
-  return undefined;
+  return -1;
 }
 
 function place(r: RelativeFinding, p: Placed): Finding {
