@@ -55,18 +55,13 @@ if (size > BUDGET) {
   process.exit(1);
 }
 
-// Integration tests run inside VS Code's extension host (see test-integration/README.md); not shipped.
-await build({
-  entryPoints: [join(here, 'test-integration', 'index.ts')],
-  outfile: join(here, 'dist', 'test', 'integration.js'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external: ['vscode'],
-  sourcemap: 'inline',
-  logLevel: 'warning',
-});
+// Integration tests run inside VS Code's extension hosts (e2e/run.ts starts them); not shipped.
+// One build per host: the web worker one gets the browser builds of its dependencies and no Node.
+const tests = { entryPoints: [join(here, 'test-integration', 'index.ts')], bundle: true, format: 'cjs', external: ['vscode'], sourcemap: 'inline', logLevel: 'warning', metafile: true };
+await build({ ...tests, outfile: join(here, 'dist', 'test', 'integration.js'), platform: 'node', target: 'node20', define: { TAPACME_TEST_HOST: '"node"' } });
+const webTests = await build({ ...tests, outfile: join(here, 'dist', 'test', 'integration.web.js'), platform: 'browser', target: 'es2022', mainFields: ['browser', 'module', 'main'], define: { TAPACME_TEST_HOST: '"web"' } });
+const webTestRequires = Object.values(webTests.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && i.path !== 'vscode').map((i) => i.path));
+if (webTestRequires.length > 0) throw new Error(`the web integration tests require ${webTestRequires.join(', ')}; the web worker host has only vscode`);
 
 if (!skipPackage) {
   const vsix = `tapacme-${pkg.version}.vsix`;

@@ -1,6 +1,7 @@
 // End-to-end tests in a real VS Code (code-server from npm, driven by playwright-core in Debian's
 // Chromium): the packaged .vsix is installed, and each scenario does what a user does and checks
-// the file on disk. The extension's integration tests then run inside the real extension host.
+// the file on disk. The extension's integration tests then run inside the real extension hosts:
+// the Node one, and the web worker one that vscode.dev and github.dev use (its `browser` bundle).
 // Usage (after scripts/vscode-e2e-setup.sh and the build):  node e2e/run.ts [--only name]
 // Env: TAPACME_CODE_SERVER_PREFIX (required), TAPACME_CHROMIUM (default /usr/bin/chromium).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,8 +24,13 @@ const vsix = join(extDir, `tapacme-${pkg.version}.vsix`);
 interface Scenario {
   name: string;
   files: Record<string, string>;
+  /** Run with the extension in the web worker extension host (a code-server told to put it there). */
+  web?: boolean;
   run(page: Page, ws: string): Promise<void>;
 }
+
+/** The extension's id: what `remote.extensionKind` names, and how its installed folder begins. */
+const EXTENSION_ID = 'tapacme.tapacme';
 
 async function waitForFile(path: string, want: (text: string) => boolean, what: string, timeout = 30_000): Promise<string> {
   const deadline = Date.now() + timeout;
@@ -113,7 +119,38 @@ const scenarios: Scenario[] = [
       expectEqual(text, `# reviewed\n${FIXED}`, 'issuer.yaml after fix on save');
     },
   },
+  {
+    name: 'web-worker-quick-fix',
+    web: true,
+    files: { 'issuer.yaml': BROKEN },
+    async run(page, ws) {
+      await openFile(page, 'issuer.yaml');
+      await squiggle(page);
+      // The squiggle came from the bundle the web worker host loaded: the `browser` entry, not `main`.
+      const loaded = await extensionScriptsInWorkers(page);
+      if (!loaded.some((u) => u.endsWith('/dist/web/extension.js'))) throw new Error(`no web worker loaded dist/web/extension.js; the workers loaded: ${JSON.stringify(loaded)}`);
+      if (loaded.some((u) => u.endsWith('/dist/extension.js'))) throw new Error('a web worker loaded the Node bundle');
+      await quickFix(page, 'Add podTemplate ServiceAccount');
+      await page.locator('.editor-instance .view-line', { hasText: 'serviceAccountName: tap-acme-http01-solver' }).first().waitFor({ timeout: 30_000 });
+      await save(page);
+      const text = await waitForFile(join(ws, 'issuer.yaml'), (t) => t.includes('serviceAccountName'), 'got the serviceAccountName');
+      expectEqual(text, FIXED, 'issuer.yaml after the quick fix in the web worker host');
+    },
+  },
 ];
+
+/** The extension scripts the page's web workers fetched (the web worker extension host fetches each one). */
+async function extensionScriptsInWorkers(page: Page): Promise<string[]> {
+  const out: string[] = [];
+  for (const w of page.workers()) {
+    const names = await w.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)).catch(() => [] as string[]);
+    for (const n of names) {
+      const path = new URL(n).searchParams.get('path') ?? new URL(n).pathname;
+      if (path.includes(`/${EXTENSION_ID}-`)) out.push(path);
+    }
+  }
+  return out;
+}
 
 async function runScenario(browser: Browser, server: CodeServer, runDir: string, s: Scenario): Promise<void> {
   const ws = join(runDir, `ws-${s.name}`);
@@ -137,9 +174,14 @@ async function runScenario(browser: Browser, server: CodeServer, runDir: string,
   }
 }
 
-/** The extension's own tests, run by VS Code's test runner inside the real extension host. */
-async function runIntegration(browser: Browser, server: CodeServer, runDir: string): Promise<void> {
-  const ws = join(runDir, 'ws-integration');
+/**
+ * The extension's own tests, run by VS Code's test runner inside a real extension host: the Node
+ * one, or (`web`, on the server whose settings put the extension there) the web worker one, where
+ * the extension under development runs from its `browser` entry and the tests from their browser build.
+ */
+async function runIntegration(browser: Browser, server: CodeServer, runDir: string, host: 'node' | 'web'): Promise<void> {
+  const name = host === 'web' ? 'integration-web' : 'integration';
+  const ws = join(runDir, `ws-${name}`);
   const fixtures = join(extDir, 'test-integration', 'workspace');
   mkdirSync(ws, { recursive: true });
   for (const f of ['issuer.yaml', 'certificates.yaml', 'serviceaccounts.yaml']) writeFileSync(join(ws, f), readFileSync(join(fixtures, f), 'utf8'));
@@ -156,14 +198,15 @@ async function runIntegration(browser: Browser, server: CodeServer, runDir: stri
   });
   await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
   try {
-    await page.goto(server.url(ws, [['extensionDevelopmentPath', remote(extDir)], ['extensionTestsPath', remote(join(extDir, 'dist', 'test', 'integration.js'))]]));
+    const tests = join(extDir, 'dist', 'test', host === 'web' ? 'integration.web.js' : 'integration.js');
+    await page.goto(server.url(ws, [['extensionDevelopmentPath', remote(extDir)], ['extensionTestsPath', remote(tests)]]));
     const code = await Promise.race([exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('the integration tests did not finish within 5 minutes')), 300_000))]);
     if (code !== 0) throw new Error(`the integration tests exited with ${code}`);
   } catch (e) {
-    const shot = join(outDir, 'integration.png');
+    const shot = join(outDir, `${name}.png`);
     await page.screenshot({ path: shot }).catch(() => undefined);
-    writeFileSync(join(outDir, 'integration.log'), logs.join('\n'));
-    throw new Error(`${(e as Error).message}\nscreenshot: ${shot}, log: ${join(outDir, 'integration.log')}`, { cause: e });
+    writeFileSync(join(outDir, `${name}.log`), logs.join('\n'));
+    throw new Error(`${(e as Error).message}\nscreenshot: ${shot}, log: ${join(outDir, `${name}.log`)}`, { cause: e });
   } finally {
     await context.close();
   }
@@ -173,7 +216,7 @@ async function main(): Promise<number> {
   const prefix = process.env['TAPACME_CODE_SERVER_PREFIX'];
   if (!prefix || !existsSync(join(prefix, 'node_modules', 'code-server'))) throw new Error('set TAPACME_CODE_SERVER_PREFIX to the folder scripts/vscode-e2e-setup.sh prints');
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing; run the build first`);
-  if (!existsSync(join(extDir, 'dist', 'test', 'integration.js'))) throw new Error('dist/test/integration.js is missing; run the build first');
+  for (const f of ['integration.js', 'integration.web.js']) if (!existsSync(join(extDir, 'dist', 'test', f))) throw new Error(`dist/test/${f} is missing; run the build first`);
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   mkdirSync(outDir, { recursive: true });
   for (const f of readdirSync(outDir)) if (f.endsWith('.png') || f.endsWith('.log')) rmSync(join(outDir, f));
@@ -188,11 +231,23 @@ async function main(): Promise<number> {
     executablePath: process.env['TAPACME_CHROMIUM'] ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // A second code-server for the web scenarios: `remote.extensionKind` (a user setting) makes VS Code
+  // run the installed extension in the web worker host, as vscode.dev runs it. Started when first needed.
+  let webServer: CodeServer | undefined;
+  const web = async (): Promise<CodeServer> => {
+    if (!webServer) {
+      const webOptions = { ...options, stateDir: join(runDir, 'state-web'), userSettings: { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } } };
+      installExtension(webOptions, vsix);
+      webServer = await startCodeServer(webOptions);
+    }
+    return webServer;
+  };
   let passed = 0;
   let failed = 0;
   const tests: [string, () => Promise<void>][] = [
-    ...scenarios.map((s): [string, () => Promise<void>] => [s.name, () => runScenario(browser, server, runDir, s)]),
-    ['extension-host-integration', () => runIntegration(browser, server, runDir)],
+    ...scenarios.map((s): [string, () => Promise<void>] => [s.name, async () => runScenario(browser, s.web ? await web() : server, runDir, s)]),
+    ['extension-host-integration', () => runIntegration(browser, server, runDir, 'node')],
+    ['web-worker-host-integration', async () => runIntegration(browser, await web(), runDir, 'web')],
   ];
   try {
     for (const [name, test] of tests) {
@@ -210,8 +265,9 @@ async function main(): Promise<number> {
   } finally {
     await browser.close();
     server.stop();
+    webServer?.stop();
   }
-  if (failed > 0) console.log(`code-server log: ${server.logFile}`);
+  if (failed > 0) console.log(`code-server log: ${server.logFile}${webServer ? `, ${webServer.logFile}` : ''}`);
   console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   // scripts/test-all.sh sums the "vscode:" line; the last line is this tier's own summary.
   console.log(`vscode: ${passed} passed, ${failed} failed`);

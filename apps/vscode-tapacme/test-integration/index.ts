@@ -1,7 +1,9 @@
 // Integration tests that run inside a real VS Code extension host (test-electron's `run()` contract):
 // e2e/run.ts opens code-server with extensionDevelopmentPath/extensionTestsPath and reads the exit code.
+// The same tests are built twice: for the Node extension host and for the web worker one (vscode.dev),
+// which has no Node built-ins; hence chai rather than node:assert.
 // The workspace is test-integration/workspace/ (copied); most tests use untitled documents instead.
-import * as assert from 'node:assert/strict';
+import { assert } from 'chai';
 import * as vscode from 'vscode';
 import { BROKEN, FIXED, withServiceAccount } from '../test/fixtures.ts';
 
@@ -32,7 +34,7 @@ let untitledCount = 0;
 async function untitled(content: string, language = 'yaml'): Promise<vscode.TextDocument> {
   const uri = vscode.Uri.parse(`untitled:/tapacme-test-${++untitledCount}.${language === 'yaml' ? 'yaml' : 'txt'}`);
   const doc = await vscode.workspace.openTextDocument(uri);
-  assert.equal(doc.languageId, language);
+  assert.strictEqual(doc.languageId, language);
   const edit = new vscode.WorkspaceEdit();
   edit.insert(uri, new vscode.Position(0, 0), content);
   assert.ok(await vscode.workspace.applyEdit(edit));
@@ -78,14 +80,33 @@ async function setting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('tapacme').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
+/** Which extension host this build of the tests is for (build.mjs defines it). */
+declare const TAPACME_TEST_HOST: 'node' | 'web';
+
+test(`runs in the ${TAPACME_TEST_HOST === 'web' ? 'web worker' : 'Node'} extension host, from the ${TAPACME_TEST_HOST === 'web' ? 'browser' : 'main'} entry`, async () => {
+  const ext = vscode.extensions.getExtension('tapacme.tapacme');
+  assert.ok(ext, 'the extension is not installed');
+  await ext.activate();
+  const scope = globalThis as { WorkerGlobalScope?: new () => unknown; process?: { versions?: { node?: string } } };
+  // A web worker with no Node, which fetched the `browser` bundle (the tests run in the host that runs the extension).
+  if (TAPACME_TEST_HOST === 'web') {
+    assert.ok(scope.WorkerGlobalScope && globalThis instanceof scope.WorkerGlobalScope, 'not in a web worker');
+    assert.strictEqual(scope.process, undefined, 'Node is here');
+    const fetched = performance.getEntriesByType('resource').map((e) => decodeURIComponent(e.name));
+    assert.ok(fetched.some((n) => n.includes('/dist/web/extension.js')), `this worker did not fetch dist/web/extension.js: ${JSON.stringify(fetched)}`);
+  } else {
+    assert.strictEqual(typeof scope.process?.versions?.node, 'string', 'not in Node');
+  }
+});
+
 test('reports the broken solver with source, rule code and its README link', async () => {
   const doc = await untitled(BROKEN);
   const [d] = await diagnosticsOf(doc, [RULE]);
   assert.ok(d);
-  assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+  assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
   assert.ok(typeof d.code === 'object');
-  assert.equal(d.code.value, RULE);
-  assert.equal(d.code.target.toString(true), `https://github.com/tapacme/tapacme/blob/main/packages/core/README.md#${RULE}`);
+  assert.strictEqual(d.code.value, RULE);
+  assert.strictEqual(d.code.target.toString(true), `https://github.com/tapacme/tapacme/blob/main/packages/core/README.md#${RULE}`);
   assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [10, 6, 10, 12]);
   assert.match(d.message, /ErrImagePull/);
 });
@@ -124,8 +145,8 @@ test('"Add podTemplate ServiceAccount" writes the core edit', async () => {
   assert.ok(d);
   const [sa] = await quickFixes(doc, d.range);
   assert.ok(sa);
-  assert.equal(await run_(sa), 'applied');
-  assert.equal(doc.getText(), FIXED);
+  assert.strictEqual(await run_(sa), 'applied');
+  assert.strictEqual(doc.getText(), FIXED);
   await diagnosticsOf(doc, []);
 });
 
@@ -138,8 +159,8 @@ test('a quick fix computed before an edit is recomputed for the new text', async
   const edit = new vscode.WorkspaceEdit();
   edit.insert(doc.uri, new vscode.Position(0, 0), '# moved down\n# two lines\n');
   assert.ok(await vscode.workspace.applyEdit(edit));
-  assert.equal(await run_(sa), 'applied');
-  assert.equal(doc.getText(), `# moved down\n# two lines\n${FIXED}`);
+  assert.strictEqual(await run_(sa), 'applied');
+  assert.strictEqual(doc.getText(), `# moved down\n# two lines\n${FIXED}`);
 });
 
 test('a quick fix whose problem is gone after an edit changes nothing', async () => {
@@ -152,8 +173,8 @@ test('a quick fix whose problem is gone after an edit changes nothing', async ()
   edit.insert(doc.uri, new vscode.Position(13, 0), '          podTemplate: {spec: {serviceAccountName: mine}}\n');
   assert.ok(await vscode.workspace.applyEdit(edit));
   const before = doc.getText();
-  assert.equal(await run_(sa), 'stale');
-  assert.equal(doc.getText(), before);
+  assert.strictEqual(await run_(sa), 'stale');
+  assert.strictEqual(doc.getText(), before);
 });
 
 test('"Convert solver to DNS01…" inserts a snippet whose tab stops are the provider\'s required fields', async () => {
@@ -162,12 +183,12 @@ test('"Convert solver to DNS01…" inserts a snippet whose tab stops are the pro
   assert.ok(d);
   const dns = (await quickFixes(doc, d.range)).find((a) => a.title.startsWith('Convert solver to DNS01'));
   assert.ok(dns);
-  assert.equal(await run_(dns, 'webhook'), 'applied');
-  assert.equal(doc.getText(), BROKEN.replace('    - http01:\n        ingress:\n          class: contour\n', '    - dns01:\n        webhook:\n          groupName: groupName\n          solverName: solverName\n'));
+  assert.strictEqual(await run_(dns, 'webhook'), 'applied');
+  assert.strictEqual(doc.getText(), BROKEN.replace('    - http01:\n        ingress:\n          class: contour\n', '    - dns01:\n        webhook:\n          groupName: groupName\n          solverName: solverName\n'));
   const editor = vscode.window.activeTextEditor;
   assert.ok(editor);
   // The first tab stop is selected, ready to type over.
-  assert.equal(doc.getText(editor.selection), 'groupName');
+  assert.strictEqual(doc.getText(editor.selection), 'groupName');
   assert.deepEqual([editor.selection.start.line, editor.selection.start.character], [12, 21]);
   await diagnosticsOf(doc, []);
 });
@@ -178,7 +199,7 @@ test('"Add ServiceAccount manifest…" appends a ServiceAccount for the namespac
   assert.ok(d);
   const emit = (await quickFixes(doc, d.range)).find((a) => a.title === 'Add ServiceAccount manifest…');
   assert.ok(emit);
-  assert.equal(await run_(emit, 'apps'), 'applied');
+  assert.strictEqual(await run_(emit, 'apps'), 'applied');
   assert.match(doc.getText(), /\n---\n# Solver ServiceAccount for ClusterIssuer letsencrypt;[^\n]*\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n {2}name: tap-acme-http01-solver\n {2}namespace: apps\nimagePullSecrets:\n- name: registry-credentials\n$/);
 });
 
@@ -187,13 +208,13 @@ test('a namespace without the ServiceAccount gets it through the preferred fix',
   const doc = await untitled(text);
   const [d] = await diagnosticsOf(doc, ['service-account-missing-in-namespace']);
   assert.ok(d && typeof d.code === 'object');
-  assert.equal(d.code.value, 'service-account-missing-in-namespace');
+  assert.strictEqual(d.code.value, 'service-account-missing-in-namespace');
   const [fix, ...rest] = await quickFixes(doc, d.range);
-  assert.equal(rest.length, 0);
+  assert.strictEqual(rest.length, 0);
   assert.ok(fix);
-  assert.equal(fix.title, 'Add ServiceAccount manifest for namespace "team-b"');
-  assert.equal(fix.isPreferred, true);
-  assert.equal(await run_(fix), 'applied');
+  assert.strictEqual(fix.title, 'Add ServiceAccount manifest for namespace "team-b"');
+  assert.strictEqual(fix.isPreferred, true);
+  assert.strictEqual(await run_(fix), 'applied');
   await diagnosticsOf(doc, []);
 });
 
@@ -201,22 +222,22 @@ test('source.fixAll.tapacme returns one edit that fixes the file', async () => {
   const doc = await untitled(`${BROKEN}---\n${BROKEN.replace('name: letsencrypt\n', 'name: staging\n')}`);
   await diagnosticsOf(doc, [RULE, RULE]);
   const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), 'source.fixAll.tapacme');
-  assert.equal(actions.length, 1);
+  assert.strictEqual(actions.length, 1);
   const [all] = actions;
   assert.ok(all?.edit && all.kind);
-  assert.equal(all.kind.value, 'source.fixAll.tapacme');
+  assert.strictEqual(all.kind.value, 'source.fixAll.tapacme');
   assert.ok(await vscode.workspace.applyEdit(all.edit));
   await diagnosticsOf(doc, []);
   const again = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), 'source.fixAll.tapacme');
-  assert.equal(again.length, 0);
+  assert.strictEqual(again.length, 0);
 });
 
 test('"tapacme: Fix all in file" fixes every solver', async () => {
   const doc = await untitled(`${BROKEN}---\n${BROKEN.replace('name: letsencrypt\n', 'name: staging\n')}`);
   await diagnosticsOf(doc, [RULE, RULE]);
-  assert.equal(await vscode.commands.executeCommand('tapacme.fixAll', doc.uri.toString()), 'applied');
+  assert.strictEqual(await vscode.commands.executeCommand('tapacme.fixAll', doc.uri.toString()), 'applied');
   await diagnosticsOf(doc, []);
-  assert.equal((doc.getText().match(/serviceAccountName: tap-acme-http01-solver/g) ?? []).length, 2);
+  assert.strictEqual((doc.getText().match(/serviceAccountName: tap-acme-http01-solver/g) ?? []).length, 2);
 });
 
 test('hover explains why the Pod fails and what each fix does', async () => {
@@ -250,7 +271,7 @@ test('settings: severity per rule, off, tapacme.enable and the ServiceAccount na
     const [sa] = await quickFixes(doc, d.range);
     assert.ok(sa);
     await run_(sa);
-    assert.equal(doc.getText(), withServiceAccount('my-solver'));
+    assert.strictEqual(doc.getText(), withServiceAccount('my-solver'));
   } finally {
     await setting('rules', undefined);
     await setting('enable', undefined);
@@ -261,7 +282,7 @@ test('settings: severity per rule, off, tapacme.enable and the ServiceAccount na
 test('documents that are not YAML get no diagnostics', async () => {
   const doc = await untitled(BROKEN, 'plaintext');
   await new Promise((r) => setTimeout(r, 500));
-  assert.equal(tapacme(doc.uri).length, 0);
+  assert.strictEqual(tapacme(doc.uri).length, 0);
 });
 
 test('editor.codeActionsOnSave with source.fixAll.tapacme fixes the file when it is saved', async () => {
@@ -280,7 +301,7 @@ test('editor.codeActionsOnSave with source.fixAll.tapacme fixes the file when it
     assert.ok(await vscode.workspace.applyEdit(edit));
     await vscode.commands.executeCommand('workbench.action.files.save');
     const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    assert.equal(onDisk, `# reviewed\n${FIXED}`);
+    assert.strictEqual(onDisk, `# reviewed\n${FIXED}`);
   } finally {
     await editorConfig.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder.uri, 'save'), { recursive: true });
@@ -290,7 +311,7 @@ test('editor.codeActionsOnSave with source.fixAll.tapacme fixes the file when it
 test('"tapacme: Check workspace" reports every YAML file, across files, to the Problems panel', async () => {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the tests need the workspace folder');
-  const summary = await vscode.commands.executeCommand<{ files: number; findings: number; filesWithFindings: number }>('tapacme.checkWorkspace');
+  const summary = await vscode.commands.executeCommand<{ files: number; findings: number; filesWithFindings: number; unreadable: number }>('tapacme.checkWorkspace');
   assert.deepEqual(summary, { files: 3, findings: 2, filesWithFindings: 2, unreadable: 0 });
   const certs = vscode.languages.getDiagnostics(vscode.Uri.joinPath(folder.uri, 'certificates.yaml')).filter((d) => d.source === 'tapacme');
   assert.deepEqual(certs.map((d) => (typeof d.code === 'object' ? d.code.value : d.code)), ['service-account-missing-in-namespace']);
