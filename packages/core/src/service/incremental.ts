@@ -10,7 +10,7 @@ import type { GroupMember } from './set-rule-groups.js';
 import { resolveSettings } from '../settings.js';
 import type { Settings } from '../settings.js';
 import { SourceText } from '../text/source-text.js';
-import type { Position, Range } from '../text/source-text.js';
+import type { Range } from '../text/source-text.js';
 import type { AnalyzeResult, Finding } from './finding.js';
 
 /**
@@ -492,23 +492,7 @@ function changedBuckets(a: SetFindings['byDoc'], b: SetFindings['byDoc']): Set<n
 
 /** A finding `delta` characters and `lineDelta` lines further on. */
 function moved(f: Finding, delta: number, lineDelta: number): Finding {
-  const r = f.range as Range;
-  return {
-    rule: f.rule,
-    severity: f.severity,
-    message: f.message,
-    object: f.object,
-    path: f.path,
-    fixes: f.fixes,
-    data: f.data,
-    fileName: f.fileName,
-    docIndex: f.docIndex,
-    itemPath: f.itemPath,
-    range: {
-      start: { line: r.start.line + lineDelta, character: r.start.character, offset: r.start.offset + delta },
-      end: { line: r.end.line + lineDelta, character: r.end.character, offset: r.end.offset + delta },
-    },
-  };
+  return placedAt(f, f.docIndex, f.range && shiftBy(f.range, delta, lineDelta));
 }
 
 /**
@@ -674,9 +658,15 @@ function ownerIndex(placed: readonly Placed[], doc: number): number {
 
 function place(r: RelativeFinding, p: Placed): Finding {
   const f = r.finding;
-  const docIndex = f.docIndex === undefined ? undefined : f.docIndex + p.docIndex;
-  // One literal with every key, in the order analyze() writes them: one allocation, one shape. Keys
-  // analyze() leaves out are undefined here, which JSON and deep equality read as absent.
+  return placedAt(f, f.docIndex === undefined ? undefined : f.docIndex + p.docIndex, f.range && shiftRange(f.range, p));
+}
+
+/**
+ * `f` at another document index and range. One literal with every key, in the order analyze()
+ * writes them: one allocation, one shape. Keys analyze() leaves out are undefined here, which JSON
+ * and deep equality read as absent.
+ */
+function placedAt(f: Finding, docIndex: number | undefined, range: Range | undefined): Finding {
   return {
     rule: f.rule,
     severity: f.severity,
@@ -688,7 +678,7 @@ function place(r: RelativeFinding, p: Placed): Finding {
     fileName: f.fileName,
     docIndex,
     itemPath: docIndex === undefined ? undefined : f.itemPath,
-    range: f.range && shiftRange(f.range, p),
+    range,
   };
 }
 
@@ -698,12 +688,15 @@ function unplaced(rule: Rule, p: Problem, severity: Severity): Finding {
   return f;
 }
 
-function shiftPosition(pos: Position, p: Placed): Position {
-  return { line: pos.line + p.line, character: pos.character, offset: pos.offset + p.offset };
+function shiftRange(r: Range, p: Placed): Range {
+  return shiftBy(r, p.offset, p.line);
 }
 
-function shiftRange(r: Range, p: Placed): Range {
-  return { start: shiftPosition(r.start, p), end: shiftPosition(r.end, p) };
+function shiftBy(r: Range, delta: number, lineDelta: number): Range {
+  return {
+    start: { line: r.start.line + lineDelta, character: r.start.character, offset: r.start.offset + delta },
+    end: { line: r.end.line + lineDelta, character: r.end.character, offset: r.end.offset + delta },
+  };
 }
 
 function templateError(p: Placed, fileName: string): InputError {
