@@ -19,6 +19,8 @@ export interface CodeServerOptions {
 
 export interface CodeServer {
   port: number;
+  /** Everything it writes is under here; its extension hosts' logs under udd/logs. */
+  stateDir: string;
   url(folder: string, payload?: [string, string][]): string;
   stop(): void;
   logFile: string;
@@ -134,6 +136,7 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
   }
   return {
     port,
+    stateDir: o.stateDir,
     logFile,
     stop,
     url(folder, payload) {
