@@ -1,5 +1,6 @@
 import { apiGroup, issuerKey } from './issuer.js';
 import type { JsonPath, ManifestObject } from './manifest-object.js';
+import { memoByValue } from './memo-by-value.js';
 import { getIn, isObj, str } from './value.js';
 
 /** Why we believe a namespace obtains certificates from an issuer. */
@@ -44,18 +45,8 @@ export interface IssuerRef {
   path: JsonPath;
 }
 
-// Per parsed value: an editor asks again on every keystroke about the objects that did not change.
-const refsByValue = new WeakMap<object, readonly IssuerRef[]>();
-
 /** The issuers one object obtains certificates from, and where it says so. */
-export function issuerRefsOf(o: ManifestObject): readonly IssuerRef[] {
-  let refs = refsByValue.get(o.value);
-  if (!refs) {
-    refs = readIssuerRefs(o);
-    refsByValue.set(o.value, refs);
-  }
-  return refs;
-}
+export const issuerRefsOf: (o: ManifestObject) => readonly IssuerRef[] = memoByValue(readIssuerRefs);
 
 function readIssuerRefs(o: ManifestObject): IssuerRef[] {
   const ns = o.namespace ?? '';

@@ -1,4 +1,5 @@
 import type { JsonPath, ManifestObject, ObjectRef } from './manifest-object.js';
+import { memoByValue } from './memo-by-value.js';
 import { getIn, isObj, isSet } from './value.js';
 import type { Obj } from './value.js';
 
@@ -54,19 +55,8 @@ export interface SolverView {
   http01Variants: Http01Variant[];
 }
 
-// Per parsed value: an editor asks again on every keystroke about the objects that did not change.
-const solverViews = new WeakMap<object, readonly SolverView[]>();
-const serviceAccountNames = new WeakMap<object, readonly string[]>();
-
 /** The issuer's solvers; the same (read-only) array for the same parsed value. */
-export function solversOf(issuer: ManifestObject): readonly SolverView[] {
-  let views = solverViews.get(issuer.value);
-  if (!views) {
-    views = readSolvers(issuer);
-    solverViews.set(issuer.value, views);
-  }
-  return views;
-}
+export const solversOf: (issuer: ManifestObject) => readonly SolverView[] = memoByValue(readSolvers);
 
 function readSolvers(issuer: ManifestObject): SolverView[] {
   const solvers = getIn(issuer.value, ['spec', 'acme', 'solvers']);
@@ -97,14 +87,7 @@ export function podTemplateSpec(solver: SolverView, variant: Http01Variant): Obj
 }
 
 /** The ServiceAccount names the issuer's http01 solver Pods run as. */
-export function solverServiceAccounts(issuer: ManifestObject): readonly string[] {
-  let names = serviceAccountNames.get(issuer.value);
-  if (!names) {
-    names = readServiceAccounts(issuer);
-    serviceAccountNames.set(issuer.value, names);
-  }
-  return names;
-}
+export const solverServiceAccounts: (issuer: ManifestObject) => readonly string[] = memoByValue(readServiceAccounts);
 
 function readServiceAccounts(issuer: ManifestObject): string[] {
   const names = new Set<string>();
