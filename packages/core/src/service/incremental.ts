@@ -641,13 +641,7 @@ function owner(placed: readonly Placed[], object: ManifestObject): Placed | unde
 
 /** The index of the placed piece that holds a document, or -1. */
 function ownerIndex(placed: readonly Placed[], doc: number): number {
-  let lo = 0;
-  let hi = placed.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((placed[mid] as Placed).docIndex <= doc) lo = mid;
-    else hi = mid - 1;
-  }
+  const lo = lastAtOrBefore(placed, 'docIndex', doc);
   // Pieces without documents share an index with the next one: take the one that has it.
   for (let i = lo; i >= 0; i--) {
     const p = placed[i] as Placed;
@@ -745,11 +739,16 @@ export function coverChange(covered: ChangedRange | undefined, offset: number, r
 
 /** The piece that holds `offset` (the last one for the end of the text). */
 function pieceAt(placed: readonly Placed[], offset: number): number {
+  return lastAtOrBefore(placed, 'offset', offset);
+}
+
+/** The last piece whose `key` is at most `value` (0 when none is); pieces are in order of both keys. */
+function lastAtOrBefore(placed: readonly Placed[], key: 'offset' | 'docIndex', value: number): number {
   let lo = 0;
   let hi = placed.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if ((placed[mid] as Placed).offset <= offset) lo = mid;
+    if ((placed[mid] as Placed)[key] <= value) lo = mid;
     else hi = mid - 1;
   }
   return lo;
