@@ -3,8 +3,9 @@
 
 export { analyze, analyzeFiles, analyzeObjects, analyzeParsed, runRules } from './service/analyze.js';
 export type { AnalyzeOptions, SourceFile } from './service/analyze.js';
-export { coverChange, IncrementalAnalyzer } from './service/incremental.js';
-export type { ChangedRange } from './service/incremental.js';
+export { IncrementalAnalyzer } from './service/incremental/incremental-analyzer.js';
+export { coverChange } from './service/incremental/changed-range.js';
+export type { ChangedRange } from './service/incremental/changed-range.js';
 export type { AnalyzeResult, Finding } from './service/finding.js';
 
 export { fix, FixError } from './fix/fix.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, coverChange, IncrementalAnalyzer } from '../src/index.js';
 import type { ChangedRange } from '../src/index.js';
-import { splitDocuments } from '../src/service/incremental.js';
+import { splitDocuments } from '../src/service/incremental/split-documents.js';
 
 // TAPACME_FC_SCALE=10 searches ten times as many cases (run it after changing the splitter).
 const SCALE = Number(process.env['TAPACME_FC_SCALE'] ?? '1');
@@ -322,6 +322,16 @@ describe('IncrementalAnalyzer', () => {
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]?.message).toContain('at line 15');
     expect(r).toEqual(analyze(text, { fileName: 't.yaml' }));
+  });
+
+  it('places a document that parses but cannot become a value (an alias bomb) at its line, as analyze does', () => {
+    const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 6; i++) levels.push(`l${i}: &l${i} [${Array.from({ length: 10 }, () => `*l${i - 1}`).join(', ')}]`);
+    const bomb = `apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: bomb}\n${levels.join('\n')}\n`;
+    const text = `${issuer('le', undefined, 'ClusterIssuer', SOLVERS[0] as string)}---\n${bomb}---\n${issuer('tap', undefined, 'ClusterIssuer', SOLVERS[0] as string)}`;
+    const r = new IncrementalAnalyzer({ fileName: 'b.yaml' }).analyze(text);
+    expect(r.errors.map((e) => [e.code, e.line])).toEqual([['conversion', 14]]);
+    expect(r).toEqual(analyze(text, { fileName: 'b.yaml' }));
   });
 
   it('keeps no more pieces than the last text has', () => {

@@ -6,6 +6,11 @@ export interface InputError {
   line: number;
   message: string;
   range?: Range;
-  /** 'template' for Helm/Jinja/Go templates, 'syntax' for YAML errors, 'read' for I/O. */
-  code: 'template' | 'syntax' | 'read' | 'object';
+  code: InputErrorCode;
 }
+
+/**
+ * What went wrong: 'template' for Helm/Jinja/Go templates, 'syntax' for YAML errors, 'conversion'
+ * for a well-formed document that cannot become a value (too many aliases, say), 'read' for I/O.
+ */
+export type InputErrorCode = 'template' | 'syntax' | 'conversion' | 'read' | 'object';

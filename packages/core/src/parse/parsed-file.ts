@@ -177,7 +177,7 @@ export class ParsedFile {
       this.errors.push({
         fileName: this.fileName,
         line: doc.range ? this.source.positionAt(doc.range[0]).line + 1 : 1,
-        code: 'syntax',
+        code: 'conversion',
         message: `cannot read this YAML document: ${(err as Error).message}`,
       });
       return undefined;

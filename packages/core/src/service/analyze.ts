@@ -1,11 +1,11 @@
 import type { ManifestObject } from '../model/manifest-object.js';
-import { refOf } from '../model/manifest-object.js';
 import { ParsedFile } from '../parse/parsed-file.js';
-import { rules } from '../rules/registry.js';
 import type { Problem, Rule, RuleContext } from '../rules/rule.js';
 import { resolveSettings } from '../settings.js';
 import type { Settings } from '../settings.js';
-import type { AnalyzeResult, Finding } from './finding.js';
+import { enabledRules } from './enabled-rules.js';
+import { buildFinding, compareFindings } from './finding.js';
+import type { AnalyzeResult, Finding, Locate } from './finding.js';
 
 export interface AnalyzeOptions {
   fileName: string;
@@ -28,9 +28,11 @@ export function analyzeFiles(files: readonly SourceFile[], settings?: Partial<Se
 }
 
 export function analyzeParsed(files: readonly ParsedFile[], partial?: Partial<Settings>): AnalyzeResult {
-  const byName = new Map(files.map((f) => [f.fileName, f]));
-  const objects = files.flatMap((f) => f.objects);
-  const findings = runRules(objects, partial).map((p) => toFinding(p.rule, p.problem, p.severity, byName));
+  const locators = new Map(files.map((f): [string, Locate] => [f.fileName, (doc, path, part) => f.locate(doc, path, part)]));
+  const findings = runRules(files.flatMap((f) => f.objects), partial).map((p) => {
+    const origin = p.problem.object.origin;
+    return buildFinding(p.rule.id, p.problem, p.severity, origin.type === 'file' ? locators.get(origin.fileName) : undefined);
+  });
   findings.sort(compareFindings);
   return { findings, errors: files.flatMap((f) => f.errors) };
 }
@@ -40,10 +42,7 @@ export function runRules(objects: readonly ManifestObject[], partial?: Partial<S
   const settings = resolveSettings(partial);
   const ctx: RuleContext = { settings, objects };
   const out: { rule: Rule; problem: Problem; severity: Finding['severity'] }[] = [];
-  for (const rule of rules) {
-    const configured = settings.rules[rule.id];
-    if (configured === 'off') continue;
-    const severity = configured ?? rule.defaultSeverity;
+  for (const { rule, severity } of enabledRules(settings)) {
     const problems = rule.scope === 'object' ? objects.flatMap((o) => rule.check(o, ctx)) : rule.check(ctx);
     for (const problem of problems) out.push({ rule, problem, severity });
   }
@@ -52,24 +51,5 @@ export function runRules(objects: readonly ManifestObject[], partial?: Partial<S
 
 /** Findings for objects that have no file (a live cluster): same shape, no range. */
 export function analyzeObjects(objects: readonly ManifestObject[], settings?: Partial<Settings>): Finding[] {
-  return runRules(objects, settings).map((p) => toFinding(p.rule, p.problem, p.severity, new Map()));
-}
-
-function toFinding(rule: Rule, p: Problem, severity: Finding['severity'], files: ReadonlyMap<string, ParsedFile>): Finding {
-  const f: Finding = { rule: rule.id, severity, message: p.message, object: refOf(p.object), path: p.path, fixes: p.fixes ?? [] };
-  if (p.data) f.data = p.data;
-  const origin = p.object.origin;
-  if (origin.type === 'file') {
-    f.fileName = origin.fileName;
-    f.docIndex = origin.docIndex;
-    f.itemPath = origin.itemPath;
-    const range = files.get(origin.fileName)?.locate(origin.docIndex, [...origin.itemPath, ...p.path], p.part ?? 'key');
-    if (range) f.range = range;
-  }
-  return f;
-}
-
-function compareFindings(a: Finding, b: Finding): number {
-  if (a.fileName !== b.fileName) return (a.fileName ?? '') < (b.fileName ?? '') ? -1 : 1;
-  return (a.range?.start.offset ?? 0) - (b.range?.start.offset ?? 0) || a.rule.localeCompare(b.rule);
+  return runRules(objects, settings).map((p) => buildFinding(p.rule.id, p.problem, p.severity));
 }

@@ -1,5 +1,6 @@
 import type { JsonPath, ObjectRef } from '../model/manifest-object.js';
-import type { FixKind, RuleId, Severity } from '../rules/rule.js';
+import { refOf } from '../model/manifest-object.js';
+import type { FixKind, Problem, RuleId, Severity } from '../rules/rule.js';
 import type { Range } from '../text/source-text.js';
 import type { InputError } from '../parse/input-error.js';
 
@@ -25,4 +26,32 @@ export interface Finding {
 export interface AnalyzeResult {
   findings: Finding[];
   errors: InputError[];
+}
+
+/** Where a path sits in the document `docIndex` of the problem's file (undefined when it cannot say). */
+export type Locate = (docIndex: number, path: JsonPath, part: 'key' | 'value' | 'pair') => Range | undefined;
+
+/**
+ * The finding a rule's problem becomes. `docBase` is subtracted from the object's document index
+ * before `locate` is asked, for callers that hold a file in pieces; a live object has no position.
+ */
+export function buildFinding(rule: RuleId, p: Problem, severity: Severity, locate?: Locate, docBase = 0): Finding {
+  const f: Finding = { rule, severity, message: p.message, object: refOf(p.object), path: p.path, fixes: p.fixes ?? [] };
+  if (p.data) f.data = p.data;
+  const origin = p.object.origin;
+  if (origin.type === 'file') {
+    const docIndex = origin.docIndex - docBase;
+    f.fileName = origin.fileName;
+    f.docIndex = docIndex;
+    f.itemPath = origin.itemPath;
+    const range = locate?.(docIndex, [...origin.itemPath, ...p.path], p.part ?? 'key');
+    if (range) f.range = range;
+  }
+  return f;
+}
+
+/** The order findings are reported in: by file, then position (unplaced first), then rule. */
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.fileName !== b.fileName) return (a.fileName ?? '') < (b.fileName ?? '') ? -1 : 1;
+  return (a.range?.start.offset ?? 0) - (b.range?.start.offset ?? 0) || a.rule.localeCompare(b.rule);
 }

@@ -1,6 +1,6 @@
-import type { ManifestObject } from '../model/manifest-object.js';
-import type { GroupedSetRule, Problem } from '../rules/rule.js';
-import type { Settings } from '../settings.js';
+import type { ManifestObject } from '../../model/manifest-object.js';
+import type { GroupedSetRule, Problem } from '../../rules/rule.js';
+import type { Settings } from '../../settings.js';
 
 /** One object as a grouped set rule sees it: what it reads from it and the groups it falls in. */
 export interface GroupMember {
