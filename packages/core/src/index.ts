@@ -6,15 +6,17 @@ export type { AnalyzeOptions, SourceFile } from './service/analyze.js';
 export { IncrementalAnalyzer } from './service/incremental/incremental-analyzer.js';
 export { coverChange } from './service/incremental/changed-range.js';
 export type { ChangedRange } from './service/incremental/changed-range.js';
-export type { AnalyzeResult, Finding } from './service/finding.js';
+export { isFindingOf } from './service/finding.js';
+export type { AnalyzeResult, Finding, FindingOf } from './service/finding.js';
 
 export { fix, FixError } from './fix/fix.js';
-export type { FixOptions, FixResult, FixStrategy } from './fix/fix.js';
+export type { FixErrorCode, FixOptions, FixResult, FixStrategy } from './fix/fix.js';
+export type { SkipCode, SkippedFix } from './fix/fix-outcome.js';
 export { emitServiceAccountEdit, solverServiceAccount, GENERATED_BY } from './fix/emit-service-accounts.js';
 export { deepEqual } from './fix/verify-fix.js';
 
 export { rules, ruleById, ruleIds } from './rules/registry.js';
-export type { FixKind, Rule, RuleId, RuleMeta, Severity } from './rules/rule.js';
+export type { FixKind, Rule, RuleData, RuleDataMap, RuleId, RuleMeta, Severity, SolverData } from './rules/rule.js';
 
 export { defaultSettings, resolveSettings, DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT } from './settings.js';
 export type { Settings } from './settings.js';
@@ -25,7 +27,7 @@ export { validateDns01 } from './dns01/validate-dns01.js';
 export { dns01FromFlags, dns01Flags, fieldFlag } from './dns01/from-flags.js';
 
 export { ParsedFile } from './parse/parsed-file.js';
-export type { InputError } from './parse/input-error.js';
+export type { InputError, InputErrorCode } from './parse/input-error.js';
 
 export { SourceText, detectLineEnding } from './text/source-text.js';
 export type { LineEnding, Position, Range } from './text/source-text.js';

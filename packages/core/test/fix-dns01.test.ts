@@ -34,6 +34,7 @@ describe('dns01 fix', () => {
     const first = fix(withAlias, r.findings.slice(0, 1), { strategy: 'dns01', dns01: route53 });
     expect(first.edits).toEqual([]);
     expect(first.skipped[0]?.reason).toMatch(/anchor &ing .* still used by \*ing at line 16/);
+    expect(first.skipped[0]?.code).toBe('anchor-still-used');
   });
 
   it('leaves ytt logic inside the entry alone', () => {
@@ -42,6 +43,7 @@ describe('dns01 fix', () => {
     const out = fix(before, r.findings, { strategy: 'dns01', dns01: route53 });
     expect(out.text).toBe(before);
     expect(out.skipped[0]?.reason).toMatch(/ytt annotations/);
+    expect(out.skipped[0]?.code).toBe('ytt-annotations');
   });
 
   it('rejects an invalid dns01 block before editing', () => {
@@ -49,6 +51,7 @@ describe('dns01 fix', () => {
     const out = fix(before, analyze(before, { fileName: 'x' }).findings, { strategy: 'dns01', dns01: { cloudflare: {} } });
     expect(out.text).toBe(before);
     expect(out.skipped[0]?.reason).toMatch(/dns01.cloudflare: apiKeySecretRef or apiTokenSecretRef is required/);
+    expect(out.skipped[0]?.code).toBe('dns01-block-invalid');
   });
 });
 

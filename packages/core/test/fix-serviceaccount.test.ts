@@ -129,6 +129,8 @@ describe('serviceaccount fix: inserts lines only, in the file\'s own style', () 
   it('refuses a file that does not parse, naming the line', () => {
     expect(() => fix('a: [\nb: c\n', [], { strategy: 'serviceaccount', fileName: 'bad.yaml' })).toThrow(FixError);
     expect(() => fix('a: [\nb: c\n', [], { strategy: 'serviceaccount', fileName: 'bad.yaml' })).toThrow(/bad\.yaml:\d+: .*nothing was changed/);
+    expect(() => fix('a: [\nb: c\n', [], { strategy: 'serviceaccount', fileName: 'bad.yaml' })).toThrow(expect.objectContaining({ code: 'input-error' }));
+    expect(() => fix('a: 1\n', [], { strategy: 'dns01', fileName: 'a.yaml' })).toThrow(expect.objectContaining({ code: 'dns01-block-missing' }));
   });
 });
 

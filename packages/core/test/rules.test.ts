@@ -22,6 +22,8 @@ describe('http01-solver-missing-service-account', () => {
       ['http01-solver-missing-service-account', 10],
       ['http01-solver-missing-service-account', 17],
     ]);
+    // Which solver, as a number the fix looks the solver up by.
+    expect(r.findings.map((f) => (f.rule === 'http01-solver-missing-service-account' ? f.data.solverIndex : undefined))).toEqual([0, 2]);
   });
 
   it('ignores non-cert-manager kinds that look alike', () => {
@@ -99,7 +101,7 @@ describe('service-account-missing-in-namespace (across files)', () => {
       { fileName: 'apps.yaml', text: `${cert('team-a')}---\n${cert('team-b')}---\n${ingress('team-c', 'cert-manager.io/cluster-issuer')}---\n${ingress('team-d', 'cert-manager.io/issuer')}` },
     ]);
     const missing = r.findings.filter((f) => f.rule === 'service-account-missing-in-namespace');
-    expect(missing.map((f) => f.data?.['namespace'])).toEqual(['team-b', 'team-c']);
+    expect(missing.map((f) => f.data.namespace)).toEqual(['team-b', 'team-c']);
     expect(missing[0]).toMatchObject({ fileName: 'apps.yaml', object: { kind: 'Certificate', namespace: 'team-b' }, fixes: ['emit-service-account'] });
     expect(missing[0]?.range?.start.line).toBe(20);
     expect(missing[0]?.message).toMatch(/namespace "team-b" obtains certificates from ClusterIssuer letsencrypt \(Certificate team-b\/web\).*"team-a"/);
@@ -112,7 +114,7 @@ describe('service-account-missing-in-namespace (across files)', () => {
   it('counts a namespaced Issuer\'s own namespace', () => {
     const nsIssuer = issuer('    - http01:\n        ingress:\n          podTemplate: {spec: {serviceAccountName: solver}}\n', 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata:\n  name: letsencrypt\n  namespace: apps\n');
     const r = analyzeFiles([{ fileName: 'i.yaml', text: nsIssuer }, { fileName: 's.yaml', text: sa('other') }]);
-    expect(r.findings.map((f) => [f.rule, f.data?.['namespace']])).toEqual([['service-account-missing-in-namespace', 'apps']]);
+    expect(r.findings.map((f) => [f.rule, f.rule === 'service-account-missing-in-namespace' ? f.data.namespace : undefined])).toEqual([['service-account-missing-in-namespace', 'apps']]);
   });
 });
 

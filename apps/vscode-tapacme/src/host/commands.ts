@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Finding } from '@tapacme/core';
+import type { Finding, FindingOf } from '@tapacme/core';
 import { rematch } from '../logic/diagnostics.js';
 import { dns01Snippet, providerPicks } from '../logic/dns01-snippet.js';
 import { emitPlan, fixAllPlan, issuerLabel, serviceAccountPlan } from '../logic/fixes.js';
@@ -29,7 +29,7 @@ export class FixCommands {
       const settings = analysis.config.settings;
       if (args.kind === 'serviceaccount') plan = serviceAccountPlan(doc.getText(), fileNameOf(doc.uri), [finding], settings);
       else if (args.kind === 'emit-service-account' && args.namespace !== undefined) {
-        plan = emitPlan(doc.getText(), fileNameOf(doc.uri), { namespace: args.namespace, serviceAccountName: finding.data?.['serviceAccount'] ?? settings.serviceAccountName, pullSecretName: settings.pullSecretName, issuer: finding.data?.['issuer'] });
+        plan = emitPlan(doc.getText(), fileNameOf(doc.uri), { namespace: args.namespace, serviceAccountName: missingAccount(finding)?.serviceAccount ?? settings.serviceAccountName, pullSecretName: settings.pullSecretName, issuer: missingAccount(finding)?.issuer });
       } else return 'failed';
     }
     return this.apply(doc, plan);
@@ -75,8 +75,8 @@ export class FixCommands {
     if (!target) return 'stale';
     const { doc, analysis, finding } = target;
     const settings = analysis.config.settings;
-    const serviceAccountName = finding.data?.['serviceAccount'] ?? settings.serviceAccountName;
-    return this.apply(doc, emitPlan(doc.getText(), fileNameOf(doc.uri), { namespace: ns, serviceAccountName, pullSecretName: settings.pullSecretName, issuer: finding.data?.['issuer'] ?? issuerLabel(finding) }));
+    const serviceAccountName = missingAccount(finding)?.serviceAccount ?? settings.serviceAccountName;
+    return this.apply(doc, emitPlan(doc.getText(), fileNameOf(doc.uri), { namespace: ns, serviceAccountName, pullSecretName: settings.pullSecretName, issuer: missingAccount(finding)?.issuer ?? issuerLabel(finding) }));
   }
 
   /** "tapacme: Fix all in file". */
@@ -129,4 +129,9 @@ async function pickNamespace(text: string, fileName: string, finding: Finding): 
   if (pick.label === NONE) return '';
   if (pick.label !== OTHER) return pick.label;
   return vscode.window.showInputBox({ title: 'Add ServiceAccount manifest', prompt: 'Namespace', validateInput: (v) => validNamespace(v.trim()) ?? (v.trim() === '' ? 'type a namespace' : undefined) }).then((v) => v?.trim());
+}
+
+/** What a missing-ServiceAccount finding names; undefined for other findings. */
+function missingAccount(f: Finding): FindingOf<'service-account-missing-in-namespace'>['data'] | undefined {
+  return f.rule === 'service-account-missing-in-namespace' ? f.data : undefined;
 }

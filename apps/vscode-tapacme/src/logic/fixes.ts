@@ -39,9 +39,9 @@ export function quickFixesFor(text: string, fileName: string, finding: Finding, 
     if (plan.edits.length > 0) offers.push({ kind: 'serviceaccount', title: TITLES.serviceaccount, isPreferred: true, plan });
   }
   if (finding.fixes.includes('dns01')) offers.push({ kind: 'dns01', title: TITLES.dns01, isPreferred: false });
-  if (finding.rule === 'service-account-missing-in-namespace' && finding.data?.['namespace'] !== undefined) {
-    const namespace = finding.data['namespace'];
-    const plan = emitPlan(text, fileName, { namespace, serviceAccountName: finding.data['serviceAccount'] ?? settings.serviceAccountName, pullSecretName: settings.pullSecretName, issuer: finding.data['issuer'] });
+  if (finding.rule === 'service-account-missing-in-namespace') {
+    const namespace = finding.data.namespace;
+    const plan = emitPlan(text, fileName, { namespace, serviceAccountName: finding.data.serviceAccount, pullSecretName: settings.pullSecretName, issuer: finding.data.issuer });
     if (plan.edits.length > 0) offers.push({ kind: 'emit-service-account', title: TITLES.emitFor(namespace), isPreferred: true, plan, namespace });
   } else if (finding.rule === 'http01-solver-missing-service-account') {
     // The manifest the preferred fix will need, for a namespace the user picks.
@@ -82,16 +82,16 @@ export function emitPlan(text: string, fileName: string, req: EmitRequest): Edit
  */
 export function fixAllPlan(text: string, fileName: string, findings: readonly Finding[], settings: Settings): EditPlan {
   const first = serviceAccountPlan(text, fileName, findings.filter((f) => f.rule === 'http01-solver-missing-service-account'), settings);
-  const missing = findings.filter((f) => f.rule === 'service-account-missing-in-namespace' && f.data?.['namespace'] !== undefined);
+  const missing = findings.filter((f) => f.rule === 'service-account-missing-in-namespace');
   if (missing.length === 0) return first;
   const edits = [...first.edits];
   const notes = [...first.notes];
   let current = applyPlain(text, edits);
   const bySa = new Map<string, { namespaces: Set<string>; issuer: string | undefined }>();
   for (const f of missing) {
-    const sa = f.data?.['serviceAccount'] ?? settings.serviceAccountName;
-    const entry = bySa.get(sa) ?? { namespaces: new Set<string>(), issuer: f.data?.['issuer'] };
-    entry.namespaces.add(f.data?.['namespace'] ?? '');
+    const sa = f.data.serviceAccount;
+    const entry = bySa.get(sa) ?? { namespaces: new Set<string>(), issuer: f.data.issuer };
+    entry.namespaces.add(f.data.namespace);
     bySa.set(sa, entry);
   }
   for (const [sa, { namespaces, issuer }] of bySa) {

@@ -25,8 +25,8 @@ function fixDescriptions(f: Finding, s: Settings): string[] {
       `*Add ServiceAccount manifest…*: appends a ServiceAccount \`${s.serviceAccountName}\` with \`imagePullSecrets: [{name: ${s.pullSecretName}}]\` (setting \`tapacme.pullSecretName\`) for the namespace you pick; it must exist in every namespace that obtains certificates.`,
     );
   } else if (f.rule === 'service-account-missing-in-namespace') {
-    const ns = f.data?.['namespace'] ?? '';
-    out.push(`*Add ServiceAccount manifest*: appends a ServiceAccount \`${f.data?.['serviceAccount'] ?? s.serviceAccountName}\`${ns ? ` in namespace \`${ns}\`` : ''} with \`imagePullSecrets: [{name: ${s.pullSecretName}}]\`.`);
+    const ns = f.data.namespace;
+    out.push(`*Add ServiceAccount manifest*: appends a ServiceAccount \`${f.data.serviceAccount}\`${ns ? ` in namespace \`${ns}\`` : ''} with \`imagePullSecrets: [{name: ${s.pullSecretName}}]\`.`);
   } else if (f.fixes.includes('dns01')) {
     out.push('*Convert solver to DNS01…*: replaces the `http01` entry with a `dns01` block for the provider you pick.');
   }

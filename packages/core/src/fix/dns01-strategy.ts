@@ -7,9 +7,12 @@ import type { Finding } from '../service/finding.js';
 import type { TextEdit } from '../text/text-edit.js';
 import { pairContentEnd } from './block-layout.js';
 import { solverTarget } from './finding-target.js';
-import type { FixOutcome } from './fix-outcome.js';
+import type { FixOutcome, SkippedFix } from './fix-outcome.js';
 import { documentStyle } from './text-style.js';
 import type { TextStyle } from './text-style.js';
+
+/** Why one region is left alone. */
+type Skip = Omit<SkippedFix, 'finding'>;
 
 interface Region {
   finding: Finding;
@@ -30,14 +33,14 @@ export function dns01Edits(file: ParsedFile, findings: readonly Finding[], block
   const skipped: FixOutcome['skipped'] = [];
   const problems = validateDns01(block);
   if (problems.length > 0) {
-    return { edits: [], skipped: [{ reason: `the dns01 block is invalid: ${problems.map((p) => `${['dns01', ...p.path].join('.')}: ${p.message}`).join('; ')}` }] };
+    return { edits: [], skipped: [{ code: 'dns01-block-invalid', reason: `the dns01 block is invalid: ${problems.map((p) => `${['dns01', ...p.path].join('.')}: ${p.message}`).join('; ')}` }] };
   }
   const regions = collectRegions(file, findings, skipped);
   const edits: TextEdit[] = [];
   for (const r of regions) {
-    const reason = danglingAlias(file, r, regions) ?? cutsTemplate(file, r);
-    if (reason) {
-      skipped.push({ finding: r.finding, reason });
+    const skip = danglingAlias(file, r, regions) ?? cutsTemplate(file, r);
+    if (skip) {
+      skipped.push({ finding: r.finding, ...skip });
       continue;
     }
     const doc = file.docs[r.docIndex];
@@ -54,14 +57,14 @@ function collectRegions(file: ParsedFile, findings: readonly Finding[], skipped:
     if (f.rule !== 'http01-solver-missing-service-account') continue;
     const t = solverTarget(file, f);
     if (!t) {
-      skipped.push({ finding: f, reason: 'the solver is no longer where the finding says; analyse the file again' });
+      skipped.push({ finding: f, code: 'solver-moved', reason: 'the solver is no longer where the finding says; analyse the file again' });
       continue;
     }
     const loc = file.locateNode(t.docIndex, [...t.itemPath, ...t.solver.path, 'http01']);
     const key = loc?.pair?.key;
     const start = isScalar(key) ? key.range?.[0] : undefined;
     if (!loc?.pair || start === undefined) {
-      skipped.push({ finding: f, reason: 'cannot find the http01 entry in the text' });
+      skipped.push({ finding: f, code: 'http01-entry-not-found', reason: 'cannot find the http01 entry in the text' });
       continue;
     }
     if (regions.has(start)) continue;
@@ -73,7 +76,7 @@ function collectRegions(file: ParsedFile, findings: readonly Finding[], skipped:
 }
 
 /** An anchor inside the removed text that an alias outside every removed region still uses. */
-function danglingAlias(file: ParsedFile, r: Region, all: readonly Region[]): string | undefined {
+function danglingAlias(file: ParsedFile, r: Region, all: readonly Region[]): Skip | undefined {
   const doc = file.docs[r.docIndex];
   if (!doc) return undefined;
   // Only anchors on nodes inside the removed value; an anchor on the solver itself stays.
@@ -88,24 +91,24 @@ function danglingAlias(file: ParsedFile, r: Region, all: readonly Region[]): str
     });
   }
   if (anchors.size === 0) return undefined;
-  let reason: string | undefined;
+  let skip: Skip | undefined;
   visit(doc, {
     Alias(_k, alias) {
       const at = alias.range?.[0] ?? -1;
       const removed = all.some((o) => o.docIndex === r.docIndex && at >= o.start && at < o.end);
       if (!removed && anchors.has(alias.source)) {
-        reason = `anchor &${alias.source} in this http01 entry is still used by *${alias.source} at line ${file.source.positionAt(at).line + 1}; convert that use too, or move the anchor, then run again`;
+        skip = { code: 'anchor-still-used', reason: `anchor &${alias.source} in this http01 entry is still used by *${alias.source} at line ${file.source.positionAt(at).line + 1}; convert that use too, or move the anchor, then run again` };
         return visit.BREAK;
       }
       return undefined;
     },
   });
-  return reason;
+  return skip;
 }
 
-function cutsTemplate(file: ParsedFile, r: Region): string | undefined {
+function cutsTemplate(file: ParsedFile, r: Region): Skip | undefined {
   const text = file.source.text.slice(r.start, r.end);
-  return /^[ \t]*#@/m.test(text) ? 'this http01 entry contains ytt annotations (#@); convert it by hand so the template logic stays intact' : undefined;
+  return /^[ \t]*#@/m.test(text) ? { code: 'ytt-annotations', reason: 'this http01 entry contains ytt annotations (#@); convert it by hand so the template logic stays intact' } : undefined;
 }
 
 function replacementText(file: ParsedFile, r: Region, block: Obj, style: TextStyle): string {

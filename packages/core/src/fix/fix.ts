@@ -6,6 +6,7 @@ import { applyEdits } from '../text/text-edit.js';
 import type { TextEdit } from '../text/text-edit.js';
 import { dns01Edits } from './dns01-strategy.js';
 import { emitServiceAccountEdit } from './emit-service-accounts.js';
+import { FixError } from './fix-error.js';
 import type { FixOutcome } from './fix-outcome.js';
 import { serviceAccountEdits } from './serviceaccount-strategy.js';
 import { verifyFix } from './verify-fix.js';
@@ -31,7 +32,8 @@ export interface FixResult {
   text: string;
 }
 
-export class FixError extends Error {}
+export { FixError } from './fix-error.js';
+export type { FixErrorCode } from './fix-error.js';
 
 /**
  * Edits that fix the given findings in `text` (findings from `analyze` of this same text).
@@ -43,20 +45,20 @@ export function fix(text: string, findings: readonly Finding[], options: FixOpti
   const file = new ParsedFile(fileName, text);
   if (file.errors.length > 0) {
     const e = file.errors[0];
-    throw new FixError(`${fileName}:${e?.line ?? 1}: ${e?.message ?? 'cannot parse'}; nothing was changed`);
+    throw new FixError('input-error', `${fileName}:${e?.line ?? 1}: ${e?.message ?? 'cannot parse'}; nothing was changed`);
   }
   const ownFindings = findings.filter((f) => f.fileName === undefined || f.fileName === fileName);
   const serviceAccountName = options.serviceAccountName || DEFAULT_SERVICE_ACCOUNT;
   let outcome: FixOutcome;
   if (options.strategy === 'serviceaccount') outcome = serviceAccountEdits(file, ownFindings, serviceAccountName);
   else if (options.dns01) outcome = dns01Edits(file, ownFindings, options.dns01);
-  else throw new FixError('the dns01 strategy needs a dns01 block (a file or provider flags)');
+  else throw new FixError('dns01-block-missing', 'the dns01 strategy needs a dns01 block (a file or provider flags)');
   const edits = [...outcome.edits];
   const emit = options.emitServiceAccounts;
   let emitted = 0;
   if (emit && emit.namespaces.length > 0) {
     if (file.source.text.trimStart().startsWith('{') || file.source.text.trimStart().startsWith('[')) {
-      outcome.skipped.push({ reason: 'a JSON file cannot hold extra documents; write the ServiceAccounts to a YAML file instead' });
+      outcome.skipped.push({ code: 'json-cannot-append', reason: 'a JSON file cannot hold extra documents; write the ServiceAccounts to a YAML file instead' });
     } else {
       const e = emitServiceAccountEdit(file, { namespaces: emit.namespaces, serviceAccountName, pullSecretName: emit.pullSecretName || DEFAULT_PULL_SECRET, ...(emit.issuer ? { issuer: emit.issuer } : {}) });
       if (e) {
@@ -73,7 +75,7 @@ export function fix(text: string, findings: readonly Finding[], options: FixOpti
     ...(options.dns01 ? { dns01: options.dns01 } : {}),
     emitted,
   });
-  if (problem) throw new FixError(`${fileName}: the fix did not produce the intended objects (${problem}); nothing was changed. Please report this with the file.`);
+  if (problem) throw new FixError('verification-failed', `${fileName}: the fix did not produce the intended objects (${problem}); nothing was changed. Please report this with the file.`);
   edits.sort((a, b) => a.offset - b.offset);
   return { edits, skipped: outcome.skipped, text: result };
 }

@@ -18,7 +18,7 @@ export function serviceAccountEdits(file: ParsedFile, findings: readonly Finding
     const t = solverTarget(file, f);
     const doc = t && file.docs[t.docIndex];
     if (!t || !doc) {
-      skipped.push({ finding: f, reason: 'the solver is no longer where the finding says; analyse the file again' });
+      skipped.push({ finding: f, code: 'solver-moved', reason: 'the solver is no longer where the finding says; analyse the file again' });
       continue;
     }
     const style = documentStyle(doc, file.source);
@@ -27,7 +27,7 @@ export function serviceAccountEdits(file: ParsedFile, findings: readonly Finding
       const base = [...t.itemPath, ...t.solver.path, 'http01', variant];
       const r = setNestedScalar(file, t.docIndex, base, ['podTemplate', 'spec', 'serviceAccountName'], serviceAccountName, style);
       if (!r.ok) {
-        skipped.push({ finding: f, reason: r.reason });
+        skipped.push({ finding: f, code: r.code, reason: r.reason });
         continue;
       }
       // Solvers that alias one anchored mapping share one edit.

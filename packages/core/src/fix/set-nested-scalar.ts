@@ -10,7 +10,7 @@ import type { TextStyle } from './text-style.js';
 
 export type SetResult =
   | { ok: true; edit: TextEdit | undefined; key: string }
-  | { ok: false; reason: string };
+  | { ok: false; code: 'value-conflict' | 'layout-unsupported'; reason: string };
 
 /**
  * An edit that makes `basePath.keys...` equal `value`, creating the missing mappings.
@@ -20,7 +20,7 @@ export type SetResult =
 export function setNestedScalar(file: ParsedFile, docIndex: number, basePath: JsonPath, keys: readonly string[], value: string, style: TextStyle): SetResult {
   const doc = file.docs[docIndex];
   const base = file.locateNode(docIndex, basePath);
-  if (!doc || !base || !base.node || !isMap(base.node)) return { ok: false, reason: `${basePath.join('.')} is not a mapping` };
+  if (!doc || !base || !base.node || !isMap(base.node)) return { ok: false, code: 'value-conflict', reason: `${basePath.join('.')} is not a mapping` };
   let map: YAMLMap = base.node;
   let parentKeyStart = keyStart(base.pair);
   for (let i = 0; i < keys.length; i++) {
@@ -33,14 +33,14 @@ export function setNestedScalar(file: ParsedFile, docIndex: number, basePath: Js
     if (last) {
       if (isScalar(v) && v.value === value) return { ok: true, edit: undefined, key: dedupeKey(docIndex, v) };
       if (v === null || (isScalar(v) && (v.value === null || v.value === ''))) return replaceEmpty(file, found.pair, v, [], value, style);
-      return { ok: false, reason: `${k} is already set to something else` };
+      return { ok: false, code: 'value-conflict', reason: `${k} is already set to something else` };
     }
     if (v === null || (isScalar(v) && v.value === null)) return replaceEmpty(file, found.pair, v, keys.slice(i + 1), value, style);
-    if (!isMap(v)) return { ok: false, reason: `${k} is not a mapping` };
+    if (!isMap(v)) return { ok: false, code: 'value-conflict', reason: `${k} is not a mapping` };
     parentKeyStart = keyStart(found.pair);
     map = v;
   }
-  return { ok: false, reason: 'nothing to set' };
+  return { ok: false, code: 'layout-unsupported', reason: 'nothing to set' };
 }
 
 function keyStart(pair: Pair<unknown, unknown> | undefined): number | undefined {
@@ -55,11 +55,11 @@ function insertInto(file: ParsedFile, map: YAMLMap, parentKeyStart: number | und
   const src = file.source;
   const text = src.text;
   const range = map.range;
-  if (!range) return { ok: false, reason: 'mapping has no source position' };
+  if (!range) return { ok: false, code: 'layout-unsupported', reason: 'mapping has no source position' };
   const key = `${dedupeKey(-1, map)}:${keys.join('.')}`;
   if (map.flow) {
     const close = range[1] - 1;
-    if (text[close] !== '}') return { ok: false, reason: 'unexpected flow mapping layout' };
+    if (text[close] !== '}') return { ok: false, code: 'layout-unsupported', reason: 'unexpected flow mapping layout' };
     const padded = /^\{[ \t]/.test(text.slice(range[0], range[1])) && map.items.length > 0;
     const inner = flowText(keys, value, style, padded);
     const lastItem = map.items[map.items.length - 1] as Pair<unknown, unknown> | undefined;
@@ -69,7 +69,7 @@ function insertInto(file: ParsedFile, map: YAMLMap, parentKeyStart: number | und
   }
   const first = map.items[0] as Pair<unknown, unknown> | undefined;
   const firstKey = keyStart(first);
-  if (firstKey === undefined) return { ok: false, reason: 'empty block mapping' };
+  if (firstKey === undefined) return { ok: false, code: 'layout-unsupported', reason: 'empty block mapping' };
   const column = src.columnOf(firstKey);
   const step = parentKeyStart !== undefined && column > src.columnOf(parentKeyStart) ? column - src.columnOf(parentKeyStart) : style.indentStep;
   const point = blockMapEnd(src, map, column);
@@ -80,7 +80,7 @@ function insertInto(file: ParsedFile, map: YAMLMap, parentKeyStart: number | und
 function replaceEmpty(file: ParsedFile, pair: Pair<unknown, unknown>, v: Node | null, keys: readonly string[], value: string, style: TextStyle): SetResult {
   const src = file.source;
   const ks = keyStart(pair);
-  if (ks === undefined) return { ok: false, reason: 'key has no source position' };
+  if (ks === undefined) return { ok: false, code: 'layout-unsupported', reason: 'key has no source position' };
   const key = `${dedupeKey(-1, pair.key as Node)}:${keys.join('.')}`;
   if (v && v.range && v.range[1] > v.range[0]) {
     // An explicit null or empty string: replace just that scalar.

@@ -3,7 +3,7 @@ import { isIssuer, podTemplateSpec, solversOf } from '../model/issuer.js';
 import { nonEmptyString } from '../model/value.js';
 import type { ObjectRule, Problem } from './rule.js';
 
-export const http01SolverMissingServiceAccount: ObjectRule = {
+export const http01SolverMissingServiceAccount: ObjectRule<'http01-solver-missing-service-account'> = {
   id: 'http01-solver-missing-service-account',
   scope: 'object',
   defaultSeverity: 'error',
@@ -12,7 +12,7 @@ export const http01SolverMissingServiceAccount: ObjectRule = {
     'cert-manager starts an HTTP01 solver Pod in the namespace of every Certificate. When the solver image comes from a private registry (as with Tanzu Application Platform), a Pod without a ServiceAccount that carries imagePullSecrets fails with ErrImagePull and the certificate is never issued.',
   check(o) {
     if (!isIssuer(o)) return [];
-    const problems: Problem[] = [];
+    const problems: Problem<'http01-solver-missing-service-account'>[] = [];
     for (const s of solversOf(o)) {
       const missing = s.http01Variants.some((v) => {
         const spec = podTemplateSpec(s, v);
@@ -25,7 +25,7 @@ export const http01SolverMissingServiceAccount: ObjectRule = {
         part: 'key',
         message: `${describeRef(o)}: HTTP01 solver ${s.index + 1} starts its Pod without a ServiceAccount or pull secrets, so the solver image cannot be pulled from a private registry (ErrImagePull); set podTemplate.spec.serviceAccountName to a ServiceAccount with imagePullSecrets, or use DNS01`,
         fixes: ['serviceaccount', 'dns01'],
-        data: { solverIndex: String(s.index) },
+        data: { solverIndex: s.index },
       });
     }
     return problems;

@@ -11,7 +11,7 @@ import type { ObjectRule, Problem } from './rule.js';
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SERVICE_TYPES = ['', 'ClusterIP', 'NodePort'];
 
-export const invalidSolver: ObjectRule = {
+export const invalidSolver: ObjectRule<'invalid-solver'> = {
   id: 'invalid-solver',
   scope: 'object',
   defaultSeverity: 'error',
@@ -20,7 +20,7 @@ export const invalidSolver: ObjectRule = {
     'cert-manager\'s validating webhook rejects an issuer whose solvers are malformed, so the whole issuer is never applied and no certificate is issued from it. These are the checks the webhook makes, plus pull secrets written as plain strings, which the schema rejects.',
   check(o) {
     if (!isIssuer(o)) return [];
-    const problems: Problem[] = [];
+    const problems: Problem<'invalid-solver'>[] = [];
     const report = (path: JsonPath, message: string, part: Problem['part'] = 'key'): void => {
       problems.push({ object: o, path, part, message: `${describeRef(o)}: ${message}` });
     };

@@ -2,7 +2,7 @@ import { describeRef } from '../model/manifest-object.js';
 import { isIssuer, isLegacyIssuerVersion } from '../model/issuer.js';
 import type { ObjectRule } from './rule.js';
 
-export const legacyApiVersion: ObjectRule = {
+export const legacyApiVersion: ObjectRule<'legacy-api-version'> = {
   id: 'legacy-api-version',
   scope: 'object',
   defaultSeverity: 'warning',

@@ -13,8 +13,30 @@ export type RuleId =
 /** Which fix strategy can resolve a problem; the shells offer exactly these. */
 export type FixKind = 'serviceaccount' | 'dns01' | 'emit-service-account';
 
-export interface RuleMeta {
-  id: RuleId;
+/**
+ * What a rule's findings carry beyond the message, for fixes and shells, by rule; a rule not listed
+ * carries nothing.
+ */
+export interface RuleDataMap {
+  'http01-solver-missing-service-account': SolverData;
+  'solver-pull-secrets-need-cert-manager-1.12': SolverData;
+  'legacy-api-version': { apiVersion: string };
+  'service-account-missing-in-namespace': { namespace: string; serviceAccount: string; issuer: string };
+}
+
+/** The solver a finding is about. */
+export interface SolverData {
+  /** Its index in `spec.acme.solvers`. */
+  solverIndex: number;
+}
+
+export type RuleData<R extends RuleId> = R extends keyof RuleDataMap ? RuleDataMap[R] : undefined;
+
+/** The `data` field of one rule's problems and findings: required when the rule has data, absent when not. */
+export type DataField<R extends RuleId> = R extends RuleId ? (RuleData<R> extends undefined ? { data?: undefined } : { data: RuleData<R> }) : never;
+
+export interface RuleMeta<R extends RuleId = RuleId> {
+  id: R;
   defaultSeverity: Severity;
   /** One line, shown in help, SARIF and hovers. */
   title: string;
@@ -22,16 +44,17 @@ export interface RuleMeta {
   why: string;
 }
 
-/** What a rule reports, before the analysis attaches file positions and severity. */
-export interface Problem {
+interface ProblemFields {
   object: ManifestObject;
   path: JsonPath;
   /** Which part of the node at `path` the range covers. */
   part?: 'key' | 'value' | 'pair';
   message: string;
   fixes?: FixKind[];
-  data?: Record<string, string>;
 }
+
+/** What a rule reports, before the analysis attaches file positions and severity. */
+export type Problem<R extends RuleId = RuleId> = ProblemFields & DataField<R>;
 
 /** Facts the analysis knows beyond the objects themselves (a live cluster adds some). */
 export interface RuleContext {
@@ -40,14 +63,14 @@ export interface RuleContext {
   objects: readonly ManifestObject[];
 }
 
-export interface ObjectRule extends RuleMeta {
+export interface ObjectRule<R extends RuleId = RuleId> extends RuleMeta<R> {
   scope: 'object';
-  check(object: ManifestObject, ctx: RuleContext): Problem[];
+  check(object: ManifestObject, ctx: RuleContext): Problem<R>[];
 }
 
-export interface SetRule extends RuleMeta {
+export interface SetRule<R extends RuleId = RuleId> extends RuleMeta<R> {
   scope: 'set';
-  check(ctx: RuleContext): Problem[];
+  check(ctx: RuleContext): Problem<R>[];
   /**
    * Everything `check` reads from one object, as text ('' for objects it ignores). Objects whose
    * inputs are equal, at the same places, get the same problems: an editor reuses them.
@@ -61,7 +84,7 @@ export interface SetRule extends RuleMeta {
    */
   groupsOf?(object: ManifestObject): readonly string[];
   /** The group a problem falls in (with groupsOf). */
-  groupOf?(problem: Problem): string;
+  groupOf?(problem: Problem<R>): string;
 }
 
 export type GroupedSetRule = SetRule & Required<Pick<SetRule, 'groupsOf' | 'groupOf'>>;

@@ -5,7 +5,7 @@ import type { ManifestObject } from '../model/manifest-object.js';
 import { serviceAccountsByNamespace } from '../model/service-accounts.js';
 import type { Problem, SetRule } from './rule.js';
 
-export const serviceAccountMissingInNamespace: SetRule = {
+export const serviceAccountMissingInNamespace: SetRule<'service-account-missing-in-namespace'> = {
   id: 'service-account-missing-in-namespace',
   scope: 'set',
   defaultSeverity: 'error',
@@ -29,7 +29,7 @@ export const serviceAccountMissingInNamespace: SetRule = {
     return [...keys];
   },
   groupOf(problem) {
-    return problem.data?.['issuer'] ?? '';
+    return problem.data.issuer;
   },
   check(ctx) {
     // Cheapest questions first: most sets define no ServiceAccount or name none in an issuer.
@@ -38,7 +38,7 @@ export const serviceAccountMissingInNamespace: SetRule = {
     const issuers = ctx.objects.filter((o) => accountsNamedBy(o).length > 0);
     if (issuers.length === 0) return [];
     const consumers = certificateConsumers(ctx.objects, new Set(issuers.map(issuerKeyOf)));
-    const problems: Problem[] = [];
+    const problems: Problem<'service-account-missing-in-namespace'>[] = [];
     // Per ServiceAccount name: the namespaces that define it, as a message lists them.
     const definedInOf = new Map<string, string>();
     for (const issuer of issuers) {

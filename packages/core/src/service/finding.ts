@@ -1,12 +1,10 @@
 import type { JsonPath, ObjectRef } from '../model/manifest-object.js';
 import { refOf } from '../model/manifest-object.js';
-import type { FixKind, Problem, RuleId, Severity } from '../rules/rule.js';
+import type { DataField, FixKind, Problem, RuleData, RuleId, Severity } from '../rules/rule.js';
 import type { Range } from '../text/source-text.js';
 import type { InputError } from '../parse/input-error.js';
 
-/** One reported problem, in a form every shell can render and every fix can act on. */
-export interface Finding {
-  rule: RuleId;
+interface FindingFields {
   severity: Severity;
   message: string;
   /** The object the problem is in (for a missing ServiceAccount: the object that shows the namespace). */
@@ -15,12 +13,25 @@ export interface Finding {
   path: JsonPath;
   /** Fix strategies that resolve it. */
   fixes: FixKind[];
-  data?: Record<string, string>;
   /** File-backed findings: where it is. */
   fileName?: string;
   range?: Range;
   docIndex?: number;
   itemPath?: JsonPath;
+}
+
+/** A finding of one rule, with that rule's `data`. */
+export type FindingOf<R extends RuleId> = { rule: R } & FindingFields & DataField<R>;
+
+/**
+ * One reported problem, in a form every shell can render and every fix can act on: a union keyed by
+ * `rule`, so that checking the rule gives the finding's `data` its type.
+ */
+export type Finding = { [R in RuleId]: FindingOf<R> }[RuleId];
+
+/** True when `f` is a finding of `rule` (for `filter`; an `if` on `f.rule` narrows as well). */
+export function isFindingOf<R extends RuleId>(f: Finding, rule: R): f is FindingOf<R> & Finding {
+  return f.rule === rule;
 }
 
 export interface AnalyzeResult {
@@ -36,7 +47,8 @@ export type Locate = (docIndex: number, path: JsonPath, part: 'key' | 'value' | 
  * before `locate` is asked, for callers that hold a file in pieces; a live object has no position.
  */
 export function buildFinding(rule: RuleId, p: Problem, severity: Severity, locate?: Locate, docBase = 0): Finding {
-  const f: Finding = { rule, severity, message: p.message, object: refOf(p.object), path: p.path, fixes: p.fixes ?? [] };
+  // Built field by field in the order every finding has; a rule's problems carry that rule's data.
+  const f: FindingFields & { rule: RuleId; data?: RuleData<RuleId> } = { rule, severity, message: p.message, object: refOf(p.object), path: p.path, fixes: p.fixes ?? [] };
   if (p.data) f.data = p.data;
   const origin = p.object.origin;
   if (origin.type === 'file') {
@@ -47,7 +59,7 @@ export function buildFinding(rule: RuleId, p: Problem, severity: Severity, locat
     const range = locate?.(docIndex, [...origin.itemPath, ...p.path], p.part ?? 'key');
     if (range) f.range = range;
   }
-  return f;
+  return f as Finding;
 }
 
 /** The order findings are reported in: by file, then position (unplaced first), then rule. */

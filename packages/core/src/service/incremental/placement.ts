@@ -92,7 +92,7 @@ function withPosition(f: Finding, docIndex: number | undefined, range: Range | u
     docIndex,
     itemPath: docIndex === undefined ? undefined : f.itemPath,
     range,
-  };
+  } as Finding;
 }
 
 /** A range `delta` characters and `lineDelta` lines further on (columns stay: pieces start lines). */
