@@ -1,7 +1,7 @@
 import { validateDns01 } from '../dns01/validate-dns01.js';
 import { issuerKey } from '../model/issuer.js';
 import type { ManifestObject } from '../model/manifest-object.js';
-import { getIn, isObj, str } from '../model/value.js';
+import { asString, getIn, isObj } from '../model/value.js';
 import type { Obj } from '../model/value.js';
 import { resolveSettings } from '../settings.js';
 import type { Settings } from '../settings.js';
@@ -288,7 +288,7 @@ function namesOf(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
   const out: string[] = [];
   for (const e of list) {
-    const n = isObj(e) ? str(e['name']) : undefined;
+    const n = isObj(e) ? asString(e['name']) : undefined;
     if (n && !out.includes(n)) out.push(n);
   }
   return out;
@@ -300,7 +300,7 @@ function namesOf(list: unknown): string[] {
  */
 export function reconcileOp(op: ApiOp, current: Obj | undefined, options: Pick<PlanOptions, 'copySource'>): ApiOp {
   const next: ApiOp = { ...op, body: null, manifest: null, force: false };
-  const rv = str(getIn(current, ['metadata', 'resourceVersion']));
+  const rv = asString(getIn(current, ['metadata', 'resourceVersion']));
   const intent = op.intent;
   if (intent.type === 'service-account') {
     const existing = namesOf(current?.['imagePullSecrets']);
@@ -325,7 +325,7 @@ export function reconcileOp(op: ApiOp, current: Obj | undefined, options: Pick<P
     return next;
   }
   if (intent.type === 'pull-secret') {
-    const type = str(current?.['type']);
+    const type = asString(current?.['type']);
     if (current) {
       const docker = type === DOCKER_CONFIG_JSON_TYPE || type === DOCKER_CFG_TYPE;
       next.action = docker ? 'unchanged' : 'blocked';
@@ -402,7 +402,7 @@ function rewriteSolver(s: Obj, i: number, intent: OpIntent, changes: string[]): 
     const podTemplate = isObj(cfg['podTemplate']) ? cfg['podTemplate'] : {};
     const spec: Obj = isObj(podTemplate['spec']) ? { ...podTemplate['spec'] } : {};
     let changed = false;
-    const had = str(spec['serviceAccountName']);
+    const had = asString(spec['serviceAccountName']);
     if (!had || (intent.override && had !== intent.serviceAccountName)) {
       spec['serviceAccountName'] = intent.serviceAccountName;
       changes.push(`solver ${i + 1}: ${had ? `serviceAccountName ${had} -> ${intent.serviceAccountName}` : `set serviceAccountName ${intent.serviceAccountName}`}`);

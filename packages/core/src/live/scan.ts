@@ -2,7 +2,7 @@ import { certificateConsumers } from '../model/certificate-consumers.js';
 import type { ConsumerEvidence } from '../model/certificate-consumers.js';
 import { isIssuer, issuerKeyOf, solversOf } from '../model/issuer.js';
 import type { JsonPath, ManifestObject, ObjectRef } from '../model/manifest-object.js';
-import { getIn, isObj, str } from '../model/value.js';
+import { asString, getIn, isObj } from '../model/value.js';
 import type { Severity } from '../rules/rule.js';
 import { analyzeObjects } from '../service/analyze.js';
 import type { Settings } from '../settings.js';
@@ -300,8 +300,8 @@ function solverReports(issuer: ManifestObject): SolverReport[] {
       index: s.index,
       type,
       variant,
-      serviceAccountName: (isObj(spec) ? str(spec['serviceAccountName']) : undefined) ?? null,
-      imagePullSecrets: pullSecrets.map((e) => (isObj(e) ? str(e['name']) : typeof e === 'string' ? e : undefined)).filter((n): n is string => !!n),
+      serviceAccountName: (isObj(spec) ? asString(spec['serviceAccountName']) : undefined) ?? null,
+      imagePullSecrets: pullSecrets.map((e) => (isObj(e) ? asString(e['name']) : typeof e === 'string' ? e : undefined)).filter((n): n is string => !!n),
       dns01Provider: isObj(dns01) ? (dns01Providers.find((p) => dns01[p.key] !== undefined && dns01[p.key] !== null)?.key ?? null) : null,
       selector: s.value['selector'] ?? null,
     };
@@ -356,9 +356,9 @@ function attributeFailures(snapshot: LiveSnapshot, index: SnapshotIndex, issuers
 
   for (const ch of snapshot.challenges) {
     const ns = ch.namespace ?? '';
-    const state = str(getIn(ch.value, ['status', 'state'])) ?? '';
+    const state = asString(getIn(ch.value, ['status', 'state'])) ?? '';
     if (VALID_STATES.has(state)) continue;
-    const reason = str(getIn(ch.value, ['status', 'reason'])) ?? '';
+    const reason = asString(getIn(ch.value, ['status', 'reason'])) ?? '';
     const issuer = challengeIssuerKey(ch);
     const object: ObjectRef = { apiVersion: ch.apiVersion, kind: 'Challenge', name: ch.name ?? '', namespace: ns };
     const failure: FailureReport = { kind: 'Challenge', name: ch.name ?? '', reason: state || 'pending', message: reason };

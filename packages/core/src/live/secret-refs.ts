@@ -1,5 +1,5 @@
 import type { JsonPath } from '../model/manifest-object.js';
-import { isObj, str } from '../model/value.js';
+import { asString, isObj } from '../model/value.js';
 
 export interface DnsReference {
   kind: 'Secret' | 'ServiceAccount';
@@ -23,11 +23,11 @@ export function dns01References(block: unknown, path: JsonPath = []): DnsReferen
   if (!isObj(block)) return out;
   for (const [k, v] of Object.entries(block)) {
     const here = [...path, k];
-    if (isObj(v) && /secretref$/i.test(k) && str(v['name'])) {
-      const key = str(v['key']);
-      out.push({ kind: 'Secret', name: str(v['name']) ?? '', ...(key ? { key } : {}), path: here });
-    } else if (isObj(v) && k === 'serviceAccountRef' && str(v['name'])) {
-      out.push({ kind: 'ServiceAccount', name: str(v['name']) ?? '', path: here });
+    if (isObj(v) && /secretref$/i.test(k) && asString(v['name'])) {
+      const key = asString(v['key']);
+      out.push({ kind: 'Secret', name: asString(v['name']) ?? '', ...(key ? { key } : {}), path: here });
+    } else if (isObj(v) && k === 'serviceAccountRef' && asString(v['name'])) {
+      out.push({ kind: 'ServiceAccount', name: asString(v['name']) ?? '', path: here });
     } else {
       out.push(...dns01References(v, here));
     }

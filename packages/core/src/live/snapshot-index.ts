@@ -1,5 +1,5 @@
 import type { ManifestObject } from '../model/manifest-object.js';
-import { getIn, isObj, str } from '../model/value.js';
+import { asString, getIn, isObj } from '../model/value.js';
 import type { LiveSnapshot, PodSummary, SecretSummary } from './snapshot.js';
 import { SOLVER_POD_LABEL } from './summarize.js';
 
@@ -56,7 +56,7 @@ export function serviceAccountPullSecrets(sa: ManifestObject | undefined): strin
   if (!Array.isArray(list)) return [];
   const out: string[] = [];
   for (const e of list) {
-    const n = isObj(e) ? str(e['name']) : undefined;
+    const n = isObj(e) ? asString(e['name']) : undefined;
     if (n && !out.includes(n)) out.push(n);
   }
   return out;
@@ -66,8 +66,8 @@ export function serviceAccountPullSecrets(sa: ManifestObject | undefined): strin
 export function challengeIssuerKey(ch: ManifestObject): string | undefined {
   const ref = getIn(ch.value, ['spec', 'issuerRef']);
   if (!isObj(ref)) return undefined;
-  const name = str(ref['name']);
+  const name = asString(ref['name']);
   if (!name) return undefined;
-  const kind = str(ref['kind']) ?? 'Issuer';
+  const kind = asString(ref['kind']) ?? 'Issuer';
   return kind === 'ClusterIssuer' ? `ClusterIssuer/${name}` : `Issuer/${ch.namespace ?? ''}/${name}`;
 }

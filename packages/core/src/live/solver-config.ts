@@ -1,6 +1,6 @@
 import { acmeOf, podTemplateSpec, solversOf } from '../model/issuer.js';
 import type { ManifestObject } from '../model/manifest-object.js';
-import { isObj, isSet, str } from '../model/value.js';
+import { asString, isObj, isSet } from '../model/value.js';
 
 /** How one HTTP01 solver makes its Pod: which ServiceAccount, which pull secrets of its own. */
 export interface Http01PodConfig {
@@ -17,12 +17,12 @@ export function http01PodConfigs(issuer: ManifestObject): Http01PodConfig[] {
   for (const s of solversOf(issuer)) {
     for (const v of s.http01Variants) {
       const spec = podTemplateSpec(s, v);
-      const sa = str(spec?.['serviceAccountName']);
+      const sa = asString(spec?.['serviceAccountName']);
       const secrets = Array.isArray(spec?.['imagePullSecrets']) ? spec['imagePullSecrets'] : [];
       out.push({
         solverIndex: s.index,
         serviceAccountName: sa ? sa : undefined,
-        podPullSecrets: secrets.map((e) => (isObj(e) ? str(e['name']) : undefined)).filter((n): n is string => !!n),
+        podPullSecrets: secrets.map((e) => (isObj(e) ? asString(e['name']) : undefined)).filter((n): n is string => !!n),
       });
     }
   }

@@ -1,5 +1,5 @@
 import type { ManifestObject } from '../model/manifest-object.js';
-import { getIn, isObj, str } from '../model/value.js';
+import { asString, getIn, isObj } from '../model/value.js';
 import type { Obj } from '../model/value.js';
 import { DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE, dockerConfigRegistries } from './docker-config.js';
 import type { ContainerSummary, ControllerInfo, CrdFacts, EventSummary, PodSummary, SecretSummary } from './snapshot.js';
@@ -12,13 +12,13 @@ export function toManifestObject(raw: Obj, kind: string, apiVersion: string, kee
   const meta = isObj(raw['metadata']) ? raw['metadata'] : {};
   const value = keep ? keep(raw) : raw;
   const o: ManifestObject = {
-    apiVersion: str(raw['apiVersion']) ?? apiVersion,
-    kind: str(raw['kind']) ?? kind,
-    value: { apiVersion: str(raw['apiVersion']) ?? apiVersion, kind: str(raw['kind']) ?? kind, ...value },
-    origin: { type: 'cluster', ...(str(meta['resourceVersion']) ? { resourceVersion: str(meta['resourceVersion']) } : {}), ...(str(meta['uid']) ? { uid: str(meta['uid']) } : {}) },
+    apiVersion: asString(raw['apiVersion']) ?? apiVersion,
+    kind: asString(raw['kind']) ?? kind,
+    value: { apiVersion: asString(raw['apiVersion']) ?? apiVersion, kind: asString(raw['kind']) ?? kind, ...value },
+    origin: { type: 'cluster', ...(asString(meta['resourceVersion']) ? { resourceVersion: asString(meta['resourceVersion']) } : {}), ...(asString(meta['uid']) ? { uid: asString(meta['uid']) } : {}) },
   };
-  const name = str(meta['name']);
-  const ns = str(meta['namespace']);
+  const name = asString(meta['name']);
+  const ns = asString(meta['namespace']);
   if (name !== undefined) o.name = name;
   if (ns !== undefined) o.namespace = ns;
   return o;
@@ -73,15 +73,15 @@ export function summarizeSecret(raw: Obj): SecretSummary {
   const meta = isObj(raw['metadata']) ? raw['metadata'] : {};
   const data = isObj(raw['data']) ? raw['data'] : {};
   const annotations = isObj(meta['annotations']) ? meta['annotations'] : {};
-  const type = str(raw['type']) ?? 'Opaque';
+  const type = asString(raw['type']) ?? 'Opaque';
   const s: SecretSummary = {
-    namespace: str(meta['namespace']) ?? '',
-    name: str(meta['name']) ?? '',
+    namespace: asString(meta['namespace']) ?? '',
+    name: asString(meta['name']) ?? '',
     type,
     keys: Object.keys(data).sort(),
     placeholder: annotations[SECRETGEN_PLACEHOLDER_ANNOTATION] !== undefined,
   };
-  const rv = str(meta['resourceVersion']);
+  const rv = asString(meta['resourceVersion']);
   if (rv) s.resourceVersion = rv;
   if (type === DOCKER_CONFIG_JSON_TYPE || type === DOCKER_CFG_TYPE) {
     const r = dockerConfigRegistries(type, data);
@@ -99,15 +99,15 @@ function containerSummaries(spec: Obj, status: Obj): ContainerSummary[] {
   const out: ContainerSummary[] = [];
   for (const c of Array.isArray(spec['containers']) ? spec['containers'] : []) {
     if (!isObj(c)) continue;
-    const name = str(c['name']) ?? '';
+    const name = asString(c['name']) ?? '';
     const cs = statuses.get(name);
-    const summary: ContainerSummary = { name, image: str(c['image']) ?? '', running: isObj(getIn(cs, ['state', 'running'])) };
-    const imageID = str(cs?.['imageID']);
+    const summary: ContainerSummary = { name, image: asString(c['image']) ?? '', running: isObj(getIn(cs, ['state', 'running'])) };
+    const imageID = asString(cs?.['imageID']);
     if (imageID) summary.imageID = imageID;
     const waiting = getIn(cs, ['state', 'waiting']);
     if (isObj(waiting)) {
-      const reason = str(waiting['reason']);
-      const message = str(waiting['message']);
+      const reason = asString(waiting['reason']);
+      const message = asString(waiting['message']);
       if (reason) summary.waitingReason = reason;
       if (message) summary.waitingMessage = message;
     }
@@ -123,16 +123,16 @@ export function summarizePod(raw: Obj): PodSummary {
   const labels: Record<string, string> = {};
   if (isObj(meta['labels'])) for (const [k, v] of Object.entries(meta['labels'])) if (typeof v === 'string') labels[k] = v;
   const pod: PodSummary = {
-    namespace: str(meta['namespace']) ?? '',
-    name: str(meta['name']) ?? '',
+    namespace: asString(meta['namespace']) ?? '',
+    name: asString(meta['name']) ?? '',
     labels,
-    imagePullSecrets: (Array.isArray(spec['imagePullSecrets']) ? spec['imagePullSecrets'] : []).map((e) => (isObj(e) ? str(e['name']) : undefined)).filter((n): n is string => !!n),
+    imagePullSecrets: (Array.isArray(spec['imagePullSecrets']) ? spec['imagePullSecrets'] : []).map((e) => (isObj(e) ? asString(e['name']) : undefined)).filter((n): n is string => !!n),
     containers: containerSummaries(spec, status),
-    ownerUids: (Array.isArray(meta['ownerReferences']) ? meta['ownerReferences'] : []).map((r) => (isObj(r) ? str(r['uid']) : undefined)).filter((u): u is string => !!u),
+    ownerUids: (Array.isArray(meta['ownerReferences']) ? meta['ownerReferences'] : []).map((r) => (isObj(r) ? asString(r['uid']) : undefined)).filter((u): u is string => !!u),
   };
-  const uid = str(meta['uid']);
-  const sa = str(spec['serviceAccountName']);
-  const phase = str(status['phase']);
+  const uid = asString(meta['uid']);
+  const sa = asString(spec['serviceAccountName']);
+  const phase = asString(status['phase']);
   if (uid) pod.uid = uid;
   if (sa) pod.serviceAccountName = sa;
   if (phase) pod.phase = phase;
@@ -143,16 +143,16 @@ export function summarizeEvent(raw: Obj): EventSummary {
   const meta = isObj(raw['metadata']) ? raw['metadata'] : {};
   const inv = isObj(raw['involvedObject']) ? raw['involvedObject'] : {};
   const e: EventSummary = {
-    namespace: str(meta['namespace']) ?? '',
-    type: str(raw['type']) ?? '',
-    reason: str(raw['reason']) ?? '',
-    message: str(raw['message']) ?? '',
-    involvedKind: str(inv['kind']) ?? '',
-    involvedName: str(inv['name']) ?? '',
+    namespace: asString(meta['namespace']) ?? '',
+    type: asString(raw['type']) ?? '',
+    reason: asString(raw['reason']) ?? '',
+    message: asString(raw['message']) ?? '',
+    involvedKind: asString(inv['kind']) ?? '',
+    involvedName: asString(inv['name']) ?? '',
     count: typeof raw['count'] === 'number' ? raw['count'] : 1,
   };
-  const uid = str(inv['uid']);
-  const last = str(raw['lastTimestamp']) ?? str(raw['eventTime']);
+  const uid = asString(inv['uid']);
+  const last = asString(raw['lastTimestamp']) ?? asString(raw['eventTime']);
   if (uid) e.involvedUid = uid;
   if (last) e.lastTimestamp = last;
   return e;
@@ -171,8 +171,8 @@ export function findCertManagerController(deployments: readonly Obj[]): Controll
     for (const c of containers) {
       if (!isObj(c)) continue;
       const args = [...(Array.isArray(c['command']) ? c['command'] : []), ...(Array.isArray(c['args']) ? c['args'] : [])].filter((a): a is string => typeof a === 'string');
-      const image = str(c['image']);
-      const info: ControllerInfo = { namespace: str(meta['namespace']) ?? '', name: str(meta['name']) ?? '', args, ...(image ? { image } : {}) };
+      const image = asString(c['image']);
+      const info: ControllerInfo = { namespace: asString(meta['namespace']) ?? '', name: asString(meta['name']) ?? '', args, ...(image ? { image } : {}) };
       if (args.some((a) => CONTROLLER_FLAGS.some((f) => a === f || a.startsWith(`${f}=`)))) return info;
       if (!byImage && image && /(^|\/)cert-manager-controller([:@]|$)/.test(image)) byImage = info;
     }
@@ -184,7 +184,7 @@ export function findCertManagerController(deployments: readonly Obj[]): Controll
 export function crdFactsFromIssuerCrd(crd: Obj | undefined): Pick<CrdFacts, 'certManagerInstalled' | 'versionLabel' | 'podTemplateSpecFields'> {
   if (!crd) return { certManagerInstalled: false, podTemplateSpecFields: [] };
   const labels = getIn(crd, ['metadata', 'labels']);
-  const versionLabel = isObj(labels) ? str(labels['app.kubernetes.io/version']) : undefined;
+  const versionLabel = isObj(labels) ? asString(labels['app.kubernetes.io/version']) : undefined;
   const versions = getIn(crd, ['spec', 'versions']);
   const v1 = Array.isArray(versions) ? versions.find((v) => isObj(v) && v['name'] === 'v1' && v['served'] !== false) : undefined;
   const props = getIn(v1, [

@@ -1,7 +1,7 @@
 import { apiGroup, issuerKey } from './issuer.js';
 import type { JsonPath, ManifestObject } from './manifest-object.js';
 import { memoByValue } from './memo-by-value.js';
-import { getIn, isObj, str } from './value.js';
+import { asString, getIn, isObj } from './value.js';
 
 /** Why we believe a namespace obtains certificates from an issuer. */
 export interface ConsumerEvidence {
@@ -54,10 +54,10 @@ function readIssuerRefs(o: ManifestObject): IssuerRef[] {
   if (ISSUER_REF_KINDS.has(o.kind) && (group === 'cert-manager.io' || group === 'acme.cert-manager.io' || group === 'certmanager.k8s.io')) {
     const ref = getIn(o.value, ['spec', 'issuerRef']);
     if (!isObj(ref)) return [];
-    const name = str(ref['name']);
-    const refGroup = str(ref['group']) ?? 'cert-manager.io';
+    const name = asString(ref['name']);
+    const refGroup = asString(ref['group']) ?? 'cert-manager.io';
     if (!name || (refGroup !== 'cert-manager.io' && refGroup !== 'certmanager.k8s.io')) return [];
-    const kind = str(ref['kind']) ?? 'Issuer';
+    const kind = asString(ref['kind']) ?? 'Issuer';
     if (kind !== 'Issuer' && kind !== 'ClusterIssuer') return [];
     return [{ key: issuerKey(kind, name, ns), via: 'issuerRef', path: ['spec', 'issuerRef'] }];
   }
@@ -74,12 +74,12 @@ function shimIssuerKeys(o: ManifestObject): [string, JsonPath][] {
   if (!isObj(ann)) return [];
   const out: [string, JsonPath][] = [];
   for (const prefix of ANNOTATION_PREFIXES) {
-    const cluster = str(ann[`${prefix}cluster-issuer`]);
+    const cluster = asString(ann[`${prefix}cluster-issuer`]);
     if (cluster) out.push([issuerKey('ClusterIssuer', cluster, undefined), ['metadata', 'annotations', `${prefix}cluster-issuer`]]);
-    const issuer = str(ann[`${prefix}issuer`]);
-    const group = str(ann[`${prefix}issuer-group`]);
+    const issuer = asString(ann[`${prefix}issuer`]);
+    const group = asString(ann[`${prefix}issuer-group`]);
     if (issuer && (!group || group === 'cert-manager.io')) {
-      const kind = str(ann[`${prefix}issuer-kind`]) ?? 'Issuer';
+      const kind = asString(ann[`${prefix}issuer-kind`]) ?? 'Issuer';
       if (kind === 'Issuer' || kind === 'ClusterIssuer') {
         out.push([issuerKey(kind, issuer, o.namespace ?? ''), ['metadata', 'annotations', `${prefix}issuer`]]);
       }

@@ -21,7 +21,8 @@ export function getIn(v: unknown, path: JsonPath): unknown {
   return cur;
 }
 
-export function str(v: unknown): string | undefined {
+/** `v` when it is a string; undefined for anything else. */
+export function asString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 

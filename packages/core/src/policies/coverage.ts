@@ -1,5 +1,5 @@
 import type { ManifestObject } from '../model/manifest-object.js';
-import { getIn, isObj, str } from '../model/value.js';
+import { asString, getIn, isObj } from '../model/value.js';
 import type { Obj } from '../model/value.js';
 import { COVERAGE_LABEL, ISSUERS_ANNOTATION } from './labels.js';
 
@@ -31,10 +31,10 @@ export interface CoverageInput {
 }
 
 const issuersOf = (o: ManifestObject): string[] => {
-  const v = str(getIn(o.value, ['metadata', 'annotations', ISSUERS_ANNOTATION]));
+  const v = asString(getIn(o.value, ['metadata', 'annotations', ISSUERS_ANNOTATION]));
   return v ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
 };
-const labelOf = (o: ManifestObject, key: string): string | undefined => str(getIn(o.value, ['metadata', 'labels', key]));
+const labelOf = (o: ManifestObject, key: string): string | undefined => asString(getIn(o.value, ['metadata', 'labels', key]));
 
 /** A Kyverno policy is Ready when its status says so (Kyverno >= 1.9: status.conditions[type=Ready]). */
 function policyReady(p: ManifestObject): boolean | undefined {
@@ -106,8 +106,8 @@ export function durableCoverage(issuerKeys: readonly string[], input: CoverageIn
 
   for (const l of input.leases ?? []) {
     if (l.name !== WATCH_LEASE_NAME) continue;
-    const holder = str(getIn(l.value, ['spec', 'holderIdentity']));
-    const renew = str(getIn(l.value, ['spec', 'renewTime']));
+    const holder = asString(getIn(l.value, ['spec', 'holderIdentity']));
+    const renew = asString(getIn(l.value, ['spec', 'renewTime']));
     const duration = getIn(l.value, ['spec', 'leaseDurationSeconds']);
     const seconds = typeof duration === 'number' ? duration : 15;
     const age = renew ? (now.getTime() - Date.parse(renew)) / 1000 : Number.POSITIVE_INFINITY;
