@@ -145,6 +145,15 @@ describe('check: broken input', () => {
     expect(json.errors.filter((e) => e.file === 'chart.yaml')).toEqual([{ file: 'chart.yaml', line: 4, message: expect.stringContaining('Helm') as unknown }]);
   });
 
+  it('reports a document that parses but cannot become a value (an alias bomb) as a conversion error, exit 2', async () => {
+    const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 6; i++) levels.push(`l${i}: &l${i} [${Array.from({ length: 10 }, () => `*l${i - 1}`).join(', ')}]`);
+    await put('bomb.yaml', `${issuerFixed}---\napiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: bomb}\n${levels.join('\n')}\n`);
+    const r = await run(['check', 'bomb.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^bomb\.yaml:\d+(:\d+)? {2}error {2}conversion {2}cannot read this YAML document: .*alias/m);
+  });
+
   it('reports missing files, dangling symlinks and non-UTF-8 files as read errors', async () => {
     await put('good.yaml', issuerFixed);
     await symlink(join(dir, 'gone.yaml'), join(dir, 'link.yaml'));

@@ -20,7 +20,7 @@ export interface ReportError {
   line: number | null;
   column: number | null;
   message: string;
-  /** What went wrong: read, syntax, template (core's InputError codes), or a step of the command. */
+  /** What went wrong: read, syntax, conversion, template (core's InputError codes), or a step of the command. */
   code: InputError['code'] | (string & {});
 }
 

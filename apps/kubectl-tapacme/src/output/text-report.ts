@@ -9,7 +9,7 @@ export function textFindings(report: Report, style: Style): string {
     .join('');
 }
 
-/** Input errors in the same layout; the "rule" is what went wrong: read, syntax, template. */
+/** Input errors in the same layout; the "rule" is what went wrong: read, syntax, conversion, template. */
 export function textErrors(errors: readonly ReportError[], style: Style): string {
   return errors
     .map((e) => {
