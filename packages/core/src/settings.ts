@@ -6,6 +6,10 @@ export interface Settings {
   serviceAccountName: string;
   /** Pull secret the emitted ServiceAccounts name. */
   pullSecretName: string;
+  /** The cert-manager version the issuers are checked against ("1.11", "v1.11.5"); the newest known when unset. */
+  certManagerVersion?: string;
+  /** The nodes pull the solver image on their own (an integrated registry): no pull secrets are needed. */
+  integratedRegistry: boolean;
   /** Per-rule severity override, or 'off'. */
   rules: Partial<Record<RuleId, Severity | 'off'>>;
 }
@@ -16,6 +20,7 @@ export const DEFAULT_PULL_SECRET = 'registry-credentials';
 export const defaultSettings: Readonly<Settings> = Object.freeze({
   serviceAccountName: DEFAULT_SERVICE_ACCOUNT,
   pullSecretName: DEFAULT_PULL_SECRET,
+  integratedRegistry: false,
   rules: {},
 });
 
@@ -23,6 +28,8 @@ export function resolveSettings(partial?: Partial<Settings>): Settings {
   return {
     serviceAccountName: partial?.serviceAccountName || DEFAULT_SERVICE_ACCOUNT,
     pullSecretName: partial?.pullSecretName || DEFAULT_PULL_SECRET,
+    ...(partial?.certManagerVersion ? { certManagerVersion: partial.certManagerVersion } : {}),
+    integratedRegistry: partial?.integratedRegistry === true,
     rules: { ...(partial?.rules ?? {}) },
   };
 }

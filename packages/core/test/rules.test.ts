@@ -79,12 +79,12 @@ describe('invalid-solver', () => {
       'ClusterIssuer letsencrypt: solver 1 dns01: email is required with apiKeySecretRef',
       'ClusterIssuer letsencrypt: solver 1 dns01: secret key is required',
     ]);
-    expect(messages(issuer('    - dns01:\n        clouddns:\n          project: p\n')).join()).toMatch(/unknown key "clouddns"; keys are case-sensitive/);
+    expect(messages(issuer('    - dns01:\n        clouddns:\n          project: p\n')).join()).toMatch(/dns01.clouddns: unknown field "clouddns"; did you mean "cloudDNS"\?/);
     expect(messages(issuer('    - dns01:\n        rfc2136:\n          nameserver: "::1"\n')).join()).toMatch(/nameserver must be host:port/);
     expect(messages(issuer('    - dns01:\n        rfc2136:\n          nameserver: "[::1]:53"\n          tsigAlgorithm: hmacsha256\n'))).toEqual([]);
     expect(messages(issuer('    - dns01:\n        azureDNS:\n          clientID: c\n          subscriptionID: s\n          resourceGroupName: r\n')).join('|')).toMatch(/clientSecretSecretRef is required.*tenantID is required/);
     expect(messages(issuer('    - dns01:\n        route53: {}\n        cloudflare: {apiTokenSecretRef: {name: a, key: b}}\n')).join()).toMatch(/more than one provider/);
-    expect(messages(issuer('    - dns01:\n        webhook: {groupName: acme.example.com}\n')).join()).toMatch(/solverName is required/);
+    expect(messages(issuer('    - dns01:\n        webhook: {groupName: acme.example.com}\n')).join()).toMatch(/webhook.solverName: is required/);
   });
 });
 

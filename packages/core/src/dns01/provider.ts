@@ -14,6 +14,14 @@ export interface ProviderField {
   values?: readonly string[];
 }
 
+/** Where cert-manager versions' webhooks differ in their DNS01 checks. */
+export interface Dns01WebhookRules {
+  /** route53.region is required (1.11). */
+  route53NeedsRegion: boolean;
+  /** managedIdentity.tenantID is checked against clientID and resourceID (after 1.11). */
+  azureManagedIdentityTenant: boolean;
+}
+
 export interface FieldError {
   path: JsonPath;
   message: string;
@@ -26,7 +34,7 @@ export interface Dns01Provider {
   title: string;
   fields: readonly ProviderField[];
   /** The checks cert-manager's webhook makes; paths are relative to the dns01 block. */
-  validate(config: Obj): FieldError[];
+  validate(config: Obj, version: Dns01WebhookRules): FieldError[];
 }
 
 /** cert-manager requires both name and key on a SecretKeySelector it validates. */

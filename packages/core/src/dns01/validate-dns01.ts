@@ -1,9 +1,10 @@
 import { isObj } from '../model/value.js';
-import type { FieldError } from './provider.js';
+import { certManagerProfile } from '../schema/cert-manager-version.js';
+import type { Dns01WebhookRules, FieldError } from './provider.js';
 import { dns01Providers } from './registry.js';
 
-/** Validate a dns01 block as cert-manager's webhook does; paths are relative to the block. */
-export function validateDns01(block: unknown): FieldError[] {
+/** Validate a dns01 block as cert-manager's webhook does (the newest known version's by default); paths are relative to the block. */
+export function validateDns01(block: unknown, version: Dns01WebhookRules = certManagerProfile()): FieldError[] {
   if (!isObj(block)) return [{ path: [], message: 'dns01 must be a mapping with one provider' }];
   const errs: FieldError[] = [];
   const cname = block['cnameStrategy'];
@@ -22,7 +23,7 @@ export function validateDns01(block: unknown): FieldError[] {
       return;
     }
     const cfg = block[p.key];
-    errs.push(...(isObj(cfg) ? p.validate(cfg) : [{ path: [p.key], message: `${p.key} must be a mapping` }]));
+    errs.push(...(isObj(cfg) ? p.validate(cfg, version) : [{ path: [p.key], message: `${p.key} must be a mapping` }]));
   });
   return errs;
 }

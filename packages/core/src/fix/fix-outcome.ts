@@ -18,7 +18,13 @@ export type SkipCode =
   /** The mapping to edit has a layout the fix does not write into. */
   | 'layout-unsupported'
   /** A JSON file cannot take the extra documents asked for. */
-  | 'json-cannot-append';
+  | 'json-cannot-append'
+  /** The ServiceAccount is no longer where the finding says: analyse the file again. */
+  | 'service-account-moved'
+  /** The value to edit is written through an alias or merge key: the anchored value must change. */
+  | 'through-alias'
+  /** A podTemplate.serviceAccountName written without spec cannot be moved by a text edit here. */
+  | 'stray-key-not-movable';
 
 /** Something a fix left alone: for a finding, or (without one) for the whole file. */
 export interface SkippedFix {

@@ -8,6 +8,7 @@ import { dns01Edits } from './dns01-strategy.js';
 import { emitServiceAccountEdit } from './emit-service-accounts.js';
 import { FixError } from './fix-error.js';
 import type { FixOutcome } from './fix-outcome.js';
+import { pullSecretEdits } from './pull-secret-edits.js';
 import { serviceAccountEdits } from './serviceaccount-strategy.js';
 import { verifyFix } from './verify-fix.js';
 
@@ -20,6 +21,10 @@ export interface FixOptions {
   serviceAccountName?: string;
   /** dns01: the content of the dns01 block, e.g. { route53: { region: 'eu-west-1' } }. */
   dns01?: Obj;
+  /** The pull secret ServiceAccounts without imagePullSecrets get (default registry-credentials). */
+  pullSecretName?: string;
+  /** Also name imagePullSecrets entries that have no name after pullSecretName (this changes what they mean). */
+  replaceEmptyPullSecretNames?: boolean;
   /** Also append ServiceAccount documents for these namespaces. */
   emitServiceAccounts?: { namespaces: readonly string[]; pullSecretName?: string; issuer?: string };
 }
@@ -53,7 +58,10 @@ export function fix(text: string, findings: readonly Finding[], options: FixOpti
   if (options.strategy === 'serviceaccount') outcome = serviceAccountEdits(file, ownFindings, serviceAccountName);
   else if (options.dns01) outcome = dns01Edits(file, ownFindings, options.dns01);
   else throw new FixError('dns01-block-missing', 'the dns01 strategy needs a dns01 block (a file or provider flags)');
-  const edits = [...outcome.edits];
+  // ServiceAccounts' pull secrets are fixed the same way whatever the strategy does to the issuers.
+  const pull = pullSecretEdits(file, ownFindings, { pullSecretName: options.pullSecretName || DEFAULT_PULL_SECRET, replaceEmptyNames: options.replaceEmptyPullSecretNames === true });
+  outcome.skipped.push(...pull.skipped);
+  const edits = [...outcome.edits, ...pull.edits];
   const emit = options.emitServiceAccounts;
   let emitted = 0;
   if (emit && emit.namespaces.length > 0) {
@@ -74,6 +82,7 @@ export function fix(text: string, findings: readonly Finding[], options: FixOpti
     serviceAccountName,
     ...(options.dns01 ? { dns01: options.dns01 } : {}),
     emitted,
+    pullSecretChanges: pull.changes,
   });
   if (problem) throw new FixError('verification-failed', `${fileName}: the fix did not produce the intended objects (${problem}); nothing was changed. Please report this with the file.`);
   edits.sort((a, b) => a.offset - b.offset);

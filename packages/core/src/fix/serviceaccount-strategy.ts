@@ -5,6 +5,7 @@ import type { Finding } from '../service/finding.js';
 import type { TextEdit } from '../text/text-edit.js';
 import { solverTarget } from './finding-target.js';
 import type { FixOutcome } from './fix-outcome.js';
+import { moveStrayServiceAccount } from './move-stray-service-account.js';
 import { setNestedScalar } from './set-nested-scalar.js';
 import { documentStyle } from './text-style.js';
 
@@ -25,6 +26,13 @@ export function serviceAccountEdits(file: ParsedFile, findings: readonly Finding
     for (const variant of t.solver.http01Variants) {
       if (nonEmptyString(podTemplateSpec(t.solver, variant)?.['serviceAccountName'])) continue;
       const base = [...t.itemPath, ...t.solver.path, 'http01', variant];
+      // A name written one level too high is the user's choice: move it rather than add another.
+      const moved = moveStrayServiceAccount(file, t.docIndex, [...base, 'podTemplate'], style);
+      if (moved) {
+        if ('reason' in moved) skipped.push({ code: moved.code, finding: f, reason: moved.reason });
+        else edits.push(...moved.edits);
+        continue;
+      }
       const r = setNestedScalar(file, t.docIndex, base, ['podTemplate', 'spec', 'serviceAccountName'], serviceAccountName, style);
       if (!r.ok) {
         skipped.push({ finding: f, code: r.code, reason: r.reason });

@@ -2,12 +2,16 @@ import { isObj } from '../model/value.js';
 import type { Obj } from '../model/value.js';
 import type { ParsedFile } from '../parse/parsed-file.js';
 import type { FixStrategy } from './fix.js';
+import { expectPullSecrets } from './pull-secret-edits.js';
+import type { PullSecretChange } from './pull-secret-edits.js';
 
 export interface FixExpectation {
   strategy: FixStrategy;
   serviceAccountName: string;
   dns01?: Obj;
   emitted: number;
+  /** ServiceAccounts whose imagePullSecrets the fix changes. */
+  pullSecretChanges?: readonly PullSecretChange[];
 }
 
 /**
@@ -21,7 +25,7 @@ export function verifyFix(before: ParsedFile, after: ParsedFile, exp: FixExpecta
     return `expected ${before.docs.length + exp.emitted} documents, got ${after.docs.length}`;
   }
   for (let i = 0; i < before.docs.length; i++) {
-    const b = before.docs[i]?.toJS({ maxAliasCount: 10_000 }) as unknown;
+    const b = expectPullSecrets(before.docs[i]?.toJS({ maxAliasCount: 10_000 }) as unknown, exp.pullSecretChanges ?? [], i);
     const a = after.docs[i]?.toJS({ maxAliasCount: 10_000 }) as unknown;
     const undone = exp.strategy === 'serviceaccount' ? undoServiceAccount(a, b, exp.serviceAccountName) : undoDns01(a, b, exp.dns01);
     if (!deepEqual(undone, b)) return `document ${i + 1} changed beyond the fix`;
@@ -45,6 +49,10 @@ function undoServiceAccount(a: unknown, b: unknown, name: string): unknown {
       if (had) out[k] = bo[k];
       continue;
     }
+    if (k === 'podTemplate' && isObj(v) && bo && isObj(bo[k])) {
+      out[k] = undoServiceAccount(unmoveStray(v, bo[k]), bo[k], name);
+      continue;
+    }
     if (onlyAddsServiceAccount(k, v, name)) {
       // Added where there was nothing, or written under a key that held only null.
       if (!had) continue;
@@ -55,6 +63,20 @@ function undoServiceAccount(a: unknown, b: unknown, name: string): unknown {
     }
     out[k] = undoServiceAccount(v, bo?.[k], name);
   }
+  return out;
+}
+
+/** A podTemplate whose stray serviceAccountName the fix moved under spec, moved back. */
+function unmoveStray(a: Obj, b: Obj): Obj {
+  const stray = b['serviceAccountName'];
+  const spec = a['spec'];
+  if (typeof stray !== 'string' || 'serviceAccountName' in a || !isObj(spec) || spec['serviceAccountName'] !== stray) return a;
+  const bSpec = b['spec'];
+  if (isObj(bSpec) && 'serviceAccountName' in bSpec) return a;
+  const rest = Object.fromEntries(Object.entries(spec).filter(([k]) => k !== 'serviceAccountName'));
+  const out: Obj = { ...a, serviceAccountName: stray };
+  if (isObj(bSpec) || Object.keys(rest).length > 0) out['spec'] = rest;
+  else delete out['spec'];
   return out;
 }
 

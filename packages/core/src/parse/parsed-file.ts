@@ -13,6 +13,8 @@ import { findTemplateMarker, templateMessage } from './template-markers.js';
 const RELEVANT_KINDS = new Set([
   'Issuer', 'ClusterIssuer', 'Certificate', 'CertificateRequest', 'Order', 'Challenge',
   'Ingress', 'Gateway', 'ServiceAccount', 'Secret', 'Namespace',
+  // Kyverno policies that patch ServiceAccounts' pull secrets.
+  'ClusterPolicy', 'Policy',
 ]);
 
 export type NodePart = 'key' | 'value' | 'pair';

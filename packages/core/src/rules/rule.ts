@@ -8,10 +8,22 @@ export type RuleId =
   | 'legacy-api-version'
   | 'solver-pull-secrets-need-cert-manager-1.12'
   | 'service-account-missing-in-namespace'
-  | 'invalid-solver';
+  | 'invalid-solver'
+  | 'pull-secret-entry-malformed'
+  | 'solver-service-account-without-pull-secrets'
+  | 'pull-secret-wrong-type';
 
 /** Which fix strategy can resolve a problem; the shells offer exactly these. */
-export type FixKind = 'serviceaccount' | 'dns01' | 'emit-service-account';
+export type FixKind =
+  | 'serviceaccount'
+  | 'dns01'
+  | 'emit-service-account'
+  /** `- x` -> `- name: x` in a ServiceAccount's imagePullSecrets. */
+  | 'pull-secret-entry'
+  /** Add imagePullSecrets with the configured pull secret. */
+  | 'pull-secrets-add'
+  /** Name an entry without a name after the configured pull secret: changes meaning, so only on request. */
+  | 'pull-secret-name';
 
 /**
  * What a rule's findings carry beyond the message, for fixes and shells, by rule; a rule not listed
@@ -22,6 +34,17 @@ export interface RuleDataMap {
   'solver-pull-secrets-need-cert-manager-1.12': SolverData;
   'legacy-api-version': { apiVersion: string };
   'service-account-missing-in-namespace': { namespace: string; serviceAccount: string; issuer: string };
+  'pull-secret-entry-malformed': PullSecretEntryData;
+  'solver-service-account-without-pull-secrets': { namespace: string; serviceAccount: string };
+  'pull-secret-wrong-type': { secret: string; type: string };
+}
+
+/** The imagePullSecrets entry of a ServiceAccount a finding is about. */
+export interface PullSecretEntryData {
+  /** Its index in `imagePullSecrets`. */
+  index: number;
+  /** A string, an object without a name, or anything else (a number, a list). */
+  form: 'string' | 'no-name' | 'other';
 }
 
 /** The solver a finding is about. */

@@ -19,7 +19,7 @@ export const azureDNS: Dns01Provider = {
     { path: ['managedIdentity', 'resourceID'], type: 'string', description: 'managed identity resource ID' },
     { path: ['managedIdentity', 'tenantID'], type: 'string', description: 'managed identity tenant ID' },
   ],
-  validate(c) {
+  validate(c, version) {
     const base = ['azureDNS'];
     const errs: FieldError[] = [];
     const mi = isObj(c['managedIdentity']) ? c['managedIdentity'] : undefined;
@@ -34,8 +34,8 @@ export const azureDNS: Dns01Provider = {
     } else if (mi) {
       const has = (k: string) => nonEmptyString(mi[k]);
       if (has('clientID') && has('resourceID')) errs.push({ path: [...base, 'managedIdentity'], message: 'managedIdentity clientID and resourceID cannot both be specified' });
-      if (has('tenantID') && has('resourceID')) errs.push({ path: [...base, 'managedIdentity'], message: 'managedIdentity tenantID and resourceID cannot both be specified' });
-      if (has('tenantID') && !has('clientID')) errs.push({ path: [...base, 'managedIdentity'], message: 'managedIdentity clientID is required with tenantID' });
+      if (version.azureManagedIdentityTenant && has('tenantID') && has('resourceID')) errs.push({ path: [...base, 'managedIdentity'], message: 'managedIdentity tenantID and resourceID cannot both be specified' });
+      if (version.azureManagedIdentityTenant && has('tenantID') && !has('clientID')) errs.push({ path: [...base, 'managedIdentity'], message: 'managedIdentity clientID is required with tenantID' });
     }
     errs.push(...required(c, 'subscriptionID', base), ...required(c, 'resourceGroupName', base));
     const env = c['environment'];

@@ -13,9 +13,10 @@ export const route53: Dns01Provider = {
     { path: ['accessKeyIDSecretRef'], type: 'secretRef', description: 'secret holding the access key ID, NAME:KEY' },
     { path: ['secretAccessKeySecretRef'], type: 'secretRef', description: 'secret holding the secret access key, NAME:KEY' },
   ],
-  validate(c) {
+  validate(c, version) {
     const base = ['route53'];
     const errs: FieldError[] = [];
+    if (version.route53NeedsRegion && !nonEmptyString(c['region'])) errs.push({ path: [...base, 'region'], message: 'region is required by this cert-manager version' });
     // Neither key is required: ambient credentials (IRSA, instance role) are valid.
     if (nonEmptyString(c['accessKeyID']) && present(c, 'accessKeyIDSecretRef')) {
       errs.push({ path: base, message: 'accessKeyID and accessKeyIDSecretRef cannot both be specified' });
