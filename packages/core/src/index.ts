@@ -23,7 +23,11 @@ export type { Settings } from './settings.js';
 
 export { dns01Providers, dns01Provider } from './dns01/registry.js';
 export type { Dns01Provider, ProviderField, FieldError } from './dns01/provider.js';
-export { validateDns01 } from './dns01/validate-dns01.js';
+export { validateDns01, validateDns01Block } from './dns01/validate-dns01.js';
+export {
+  certManagerProfile, KNOWN_CERT_MANAGER_VERSIONS, NEWEST_CERT_MANAGER_VERSION, parseCertManagerVersion,
+} from './schema/cert-manager-version.js';
+export type { CertManagerProfile } from './schema/cert-manager-version.js';
 export { dns01FromFlags, dns01Flags, fieldFlag } from './dns01/from-flags.js';
 
 export { ParsedFile } from './parse/parsed-file.js';

@@ -99,3 +99,13 @@ describe('pull-secret-wrong-type', () => {
     expect(rules(text('type: Opaque\n').replace('namespace: dev}', 'namespace: other}'))).toEqual([]);
   });
 });
+
+describe('ytt', () => {
+  it('takes values ytt computes at render time as written', () => {
+    const sa = '#@ load("@ytt:data", "data")\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\nimagePullSecrets:\n- #@ data.values.pull_secret\n';
+    expect(rules(sa)).toEqual([]);
+    expect(rules(sa.replace('imagePullSecrets:\n- #@', 'imagePullSecrets: #@'))).toEqual([]);
+    const zones = issuer('    - dns01:\n        cloudDNS: {project: p}\n      selector:\n        dnsZones:\n        - #@ data.values.domain\n', '#@ load("@ytt:data", "data")\n---\napiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: le\n');
+    expect(rules(zones)).toEqual([]);
+  });
+});

@@ -1,5 +1,7 @@
 import { isObj } from '../model/value.js';
 import { certManagerProfile } from '../schema/cert-manager-version.js';
+import { solverSchemas } from '../schema/solver-schemas.generated.js';
+import { applyDefaults, schemaAt, validateSchema } from '../schema/structural-schema.js';
 import type { Dns01WebhookRules, FieldError } from './provider.js';
 import { dns01Providers } from './registry.js';
 
@@ -26,4 +28,19 @@ export function validateDns01(block: unknown, version: Dns01WebhookRules = certM
     errs.push(...(isObj(cfg) ? p.validate(cfg, version) : [{ path: [p.key], message: `${p.key} must be a mapping` }]));
   });
   return errs;
+}
+
+/**
+ * A dns01 block as the API server and the webhook of one cert-manager version take it (the newest
+ * known by default): the CRD schema first (unknown or misspelled fields, wrong types, missing
+ * required fields), then the webhook's checks. Paths are relative to the block.
+ */
+export function validateDns01Block(block: unknown, version?: string): FieldError[] {
+  const profile = certManagerProfile(version);
+  const schema = schemaAt(solverSchemas, profile.solvers, [0, 'dns01']);
+  if (!schema) return validateDns01(block, profile);
+  const defaulted = applyDefaults(solverSchemas, block, schema);
+  const problems = validateSchema(solverSchemas, defaulted, schema);
+  if (problems.length > 0) return problems.map((p) => ({ path: p.path, message: p.message }));
+  return validateDns01(defaulted, profile);
 }

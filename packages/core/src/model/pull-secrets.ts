@@ -31,18 +31,22 @@ export type PullSecretsField =
   | { state: 'empty' }
   | { state: 'list'; entries: PullSecretEntry[] }
   /** A mapping or a scalar where a list belongs. */
-  | { state: 'not-a-list' };
+  | { state: 'not-a-list' }
+  /** Computed by ytt at render time (`imagePullSecrets: #@ ...`). */
+  | { state: 'templated' };
 
 export const PULL_SECRETS_PATH: JsonPath = ['imagePullSecrets'];
 
 export function pullSecretsOf(sa: ManifestObject): PullSecretsField {
   const v = sa.value['imagePullSecrets'];
   if (v === undefined) return { state: 'missing' };
+  if (isYttValue(v)) return { state: 'templated' };
   if (v === null || (Array.isArray(v) && v.length === 0)) return { state: 'empty' };
   if (!Array.isArray(v)) return { state: 'not-a-list' };
   return {
     state: 'list',
     entries: v.map((e, index): PullSecretEntry => {
+      if (isYttValue(e)) return { index, form: 'ok', name: '' };
       if (typeof e === 'string') return { index, form: 'string', value: e };
       // A null entry decodes to an empty reference, like {}.
       if (e === null) return { index, form: 'no-name' };
@@ -50,6 +54,11 @@ export function pullSecretsOf(sa: ManifestObject): PullSecretsField {
       return nonEmptyString(e['name']) ? { index, form: 'ok', name: e['name'] } : { index, form: 'no-name' };
     }),
   };
+}
+
+/** What the parser holds for `key: #@ expr` and `- #@ expr`: ytt computes the value at render time. */
+function isYttValue(v: unknown): boolean {
+  return typeof v === 'string' && v.startsWith('#@ ');
 }
 
 /** A secretgen-controller placeholder: secretgen fills it with exported registry credentials at run time. */

@@ -38,6 +38,7 @@ export const invalidSolver: ObjectRule<'invalid-solver'> = {
     const rejected = new Set<unknown>();
     if (o.apiVersion === 'cert-manager.io/v1') {
       for (const p of validateSchema(solverSchemas, defaulted, profile.solvers)) {
+        if (isYttValue(p, getIn(defaulted, p.path))) continue;
         reportSchemaProblem(p, getIn(defaulted, p.path), profile, report);
         rejected.add(p.path[0]);
       }
@@ -58,6 +59,11 @@ type Report = (path: JsonPath, message: string, part?: Problem['part']) => void;
 /** `spec.acme.solvers[0].http01.ingress`, as the API server names a field. */
 export function fieldPath(path: JsonPath): string {
   return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('');
+}
+
+/** A value ytt computes at render time (`key: #@ expr`): its type and form are unknown until then. */
+function isYttValue(p: SchemaProblem, value: unknown): boolean {
+  return p.kind !== 'unknown-field' && p.kind !== 'required' && typeof value === 'string' && value.startsWith('#@ ');
 }
 
 function reportSchemaProblem(p: SchemaProblem, value: unknown, profile: CertManagerProfile, report: Report): void {

@@ -29,7 +29,7 @@ export const pullSecretWrongType: SetRule<'pull-secret-wrong-type'> = {
       const inNs = secrets.get(sa.namespace ?? '');
       if (!inNs) continue;
       for (const e of field.entries) {
-        if (e.form !== 'ok') continue;
+        if (e.form !== 'ok' || e.name === '') continue;
         const type = inNs.get(e.name);
         if (type === undefined || (PULL_SECRET_TYPES as readonly string[]).includes(type)) continue;
         problems.push({
