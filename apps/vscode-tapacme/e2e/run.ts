@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { BROKEN, FIXED } from '../test/fixtures.ts';
+import { BROKEN, FIXED, TAP_DOCS_SERVICE_ACCOUNT, TAP_DOCS_SERVICE_ACCOUNT_FIXED } from '../test/fixtures.ts';
 import { installExtension, startCodeServer } from './code-server.ts';
 import type { CodeServer } from './code-server.ts';
 import { clickSquiggle, openFile, openWorkbench, problems, quickFix, save, squiggle } from './ui.ts';
@@ -75,6 +75,21 @@ const scenarios: Scenario[] = [
       await save(page);
       const text = await waitForFile(join(ws, 'issuer.yaml'), (t) => t.includes('serviceAccountName'), 'got the serviceAccountName');
       expectEqual(text, FIXED, 'issuer.yaml after the quick fix');
+      await page.locator('.editor-instance .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+    },
+  },
+  {
+    name: 'quick-fix-pull-secret-entry',
+    files: { 'serviceaccount.yaml': TAP_DOCS_SERVICE_ACCOUNT },
+    async run(page, ws) {
+      await openFile(page, 'serviceaccount.yaml');
+      const row = await problems(page, 'is a string');
+      if (!/pull-secret-entry-malformed/.test(row)) throw new Error(`Problems row lacks the rule id: ${row}`);
+      await quickFix(page, 'Write as "- name: registry-credentials"');
+      await page.locator('.editor-instance .view-line', { hasText: '- name: registry-credentials' }).first().waitFor({ timeout: 30_000 });
+      await save(page);
+      const text = await waitForFile(join(ws, 'serviceaccount.yaml'), (t) => t.includes('- name: registry-credentials'), 'got the name: key');
+      expectEqual(text, TAP_DOCS_SERVICE_ACCOUNT_FIXED, 'serviceaccount.yaml after the quick fix');
       await page.locator('.editor-instance .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
     },
   },

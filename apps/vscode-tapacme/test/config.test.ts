@@ -10,17 +10,17 @@ const props = pkg.contributes.configuration.properties;
 
 describe('configFrom', () => {
   it('maps the defaults onto the core defaults', () => {
-    expect(configFrom(() => undefined)).toEqual({ enable: true, settings: { serviceAccountName: DEFAULT_SERVICE_ACCOUNT, pullSecretName: DEFAULT_PULL_SECRET, rules: {} } });
+    expect(configFrom(() => undefined)).toEqual({ enable: true, settings: { serviceAccountName: DEFAULT_SERVICE_ACCOUNT, pullSecretName: DEFAULT_PULL_SECRET, integratedRegistry: false, rules: {} } });
   });
 
   it('maps every tapacme.* setting', () => {
-    const values: Record<string, unknown> = { enable: false, serviceAccountName: ' solver-sa ', pullSecretName: 'harbor', rules: { 'legacy-api-version': 'off', 'invalid-solver': 'info' } };
-    expect(configFrom((k) => values[k])).toEqual({ enable: false, settings: { serviceAccountName: 'solver-sa', pullSecretName: 'harbor', rules: { 'legacy-api-version': 'off', 'invalid-solver': 'info' } } });
+    const values: Record<string, unknown> = { enable: false, serviceAccountName: ' solver-sa ', pullSecretName: 'harbor', integratedRegistry: true, certManagerVersion: 'v1.11.5', rules: { 'legacy-api-version': 'off', 'invalid-solver': 'info' } };
+    expect(configFrom((k) => values[k])).toEqual({ enable: false, settings: { serviceAccountName: 'solver-sa', pullSecretName: 'harbor', certManagerVersion: 'v1.11.5', integratedRegistry: true, rules: { 'legacy-api-version': 'off', 'invalid-solver': 'info' } } });
   });
 
   it('falls back to the defaults for values of the wrong type, and drops unknown rules and severities', () => {
-    const values: Record<string, unknown> = { enable: 'yes', serviceAccountName: 42, pullSecretName: '', rules: { 'no-such-rule': 'error', 'invalid-solver': 'fatal', 'legacy-api-version': 'warning' } };
-    expect(configFrom((k) => values[k])).toEqual({ enable: true, settings: { serviceAccountName: DEFAULT_SERVICE_ACCOUNT, pullSecretName: DEFAULT_PULL_SECRET, rules: { 'legacy-api-version': 'warning' } } });
+    const values: Record<string, unknown> = { enable: 'yes', serviceAccountName: 42, pullSecretName: '', integratedRegistry: 'yes', certManagerVersion: 'latest', rules: { 'no-such-rule': 'error', 'invalid-solver': 'fatal', 'legacy-api-version': 'warning' } };
+    expect(configFrom((k) => values[k])).toEqual({ enable: true, settings: { serviceAccountName: DEFAULT_SERVICE_ACCOUNT, pullSecretName: DEFAULT_PULL_SECRET, integratedRegistry: false, rules: { 'legacy-api-version': 'warning' } } });
   });
 });
 

@@ -1,7 +1,8 @@
 import { analyze, defaultSettings, resolveSettings } from '@tapacme/core';
+import type { Finding } from '@tapacme/core';
 import { describe, expect, it } from 'vitest';
 import { emitPlan, fixAllPlan, quickFixesFor, serviceAccountPlan, TITLES } from '../src/logic/fixes.js';
-import { applyAll, BROKEN, CERT_IN, SA_IN, withServiceAccount } from './fixtures.js';
+import { applyAll, BROKEN, CERT_IN, SA_IN, TAP_DOCS_SERVICE_ACCOUNT, TAP_DOCS_SERVICE_ACCOUNT_FIXED, withServiceAccount } from './fixtures.js';
 
 const settings = resolveSettings({});
 
@@ -97,5 +98,27 @@ describe('fixAllPlan', () => {
 
   it('is empty for a clean file', () => {
     expect(fixAllPlan(SA_IN('x'), 'c.yaml', [], defaultSettings)).toEqual({ edits: [], notes: [] });
+  });
+});
+
+describe('pull secret quick fixes', () => {
+  const settings = { serviceAccountName: 'tap-acme-http01-solver', pullSecretName: 'registry-credentials', integratedRegistry: false, rules: {} };
+  it('rewrites the entry TAP\'s documentation writes as a string, preferred, and fix-all does too', () => {
+    const { findings } = analyze(TAP_DOCS_SERVICE_ACCOUNT, { fileName: 'sa.yaml' });
+    const [finding] = findings;
+    expect(finding?.rule).toBe('pull-secret-entry-malformed');
+    const offers = quickFixesFor(TAP_DOCS_SERVICE_ACCOUNT, 'sa.yaml', finding as Finding, settings);
+    expect(offers.map((o) => [o.kind, o.title, o.isPreferred])).toEqual([['pull-secret-entry', 'Write as "- name: registry-credentials"', true]]);
+    expect(applyAll(TAP_DOCS_SERVICE_ACCOUNT, offers[0]?.plan?.edits ?? [])).toBe(TAP_DOCS_SERVICE_ACCOUNT_FIXED);
+    expect(applyAll(TAP_DOCS_SERVICE_ACCOUNT, fixAllPlan(TAP_DOCS_SERVICE_ACCOUNT, 'sa.yaml', findings, settings).edits)).toBe(TAP_DOCS_SERVICE_ACCOUNT_FIXED);
+  });
+
+  it('offers to name an entry without a name, but not preferred and not in fix-all', () => {
+    const text = 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\nimagePullSecrets:\n- name: ""\n';
+    const { findings } = analyze(text, { fileName: 'sa.yaml' });
+    const offers = quickFixesFor(text, 'sa.yaml', findings[0] as Finding, { ...settings, pullSecretName: 'harbor' });
+    expect(offers.map((o) => [o.kind, o.title, o.isPreferred])).toEqual([['pull-secret-name', 'Name the entry "harbor"', false]]);
+    expect(applyAll(text, offers[0]?.plan?.edits ?? [])).toBe(text.replace('""', 'harbor'));
+    expect(fixAllPlan(text, 'sa.yaml', findings, settings).edits).toEqual([]);
   });
 });

@@ -40,6 +40,19 @@ imagePullSecrets:
 - name: registry-credentials
 `;
 
+/** A solver ServiceAccount written as TAP's documentation shows it: the pull secret as a plain string, which the API server rejects. */
+export const TAP_DOCS_SERVICE_ACCOUNT = `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: tap-acme-http01-solver
+  namespace: dev
+imagePullSecrets:
+- registry-credentials
+`;
+
+/** TAP_DOCS_SERVICE_ACCOUNT as the quick fix leaves it. */
+export const TAP_DOCS_SERVICE_ACCOUNT_FIXED = TAP_DOCS_SERVICE_ACCOUNT.replace('- registry-credentials', '- name: registry-credentials');
+
 /** Apply offset edits (as the host would map them) to a text. */
 export function applyAll(text: string, edits: readonly { offset: number; length: number; newText: string }[]): string {
   let out = text;

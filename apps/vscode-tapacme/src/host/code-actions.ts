@@ -59,7 +59,7 @@ export class CodeActions implements vscode.CodeActionProvider {
         actions.push(action);
       }
     }
-    const fixable = analysis.result.findings.filter((f) => f.rule === 'http01-solver-missing-service-account' || f.rule === 'service-account-missing-in-namespace');
+    const fixable = analysis.result.findings.filter((f) => f.rule === 'http01-solver-missing-service-account' || f.rule === 'service-account-missing-in-namespace' || f.fixes.includes('pull-secret-entry') || f.fixes.includes('pull-secrets-add'));
     if (actions.length > 0 && fixable.length > 1) {
       const all = new vscode.CodeAction(TITLES.fixAll, vscode.CodeActionKind.QuickFix);
       all.command = { title: TITLES.fixAll, command: COMMANDS.fixAll, arguments: [doc.uri.toString()] };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Finding, FindingOf } from '@tapacme/core';
 import { rematch } from '../logic/diagnostics.js';
 import { dns01Snippet, providerPicks } from '../logic/dns01-snippet.js';
-import { emitPlan, fixAllPlan, issuerLabel, serviceAccountPlan } from '../logic/fixes.js';
+import { emitPlan, fixAllPlan, issuerLabel, quickFixesFor, serviceAccountPlan } from '../logic/fixes.js';
 import type { EditPlan } from '../logic/fixes.js';
 import { namespaceChoices, validNamespace } from '../logic/namespaces.js';
 import { fileNameOf } from './analyses.js';
@@ -30,6 +30,9 @@ export class FixCommands {
       if (args.kind === 'serviceaccount') plan = serviceAccountPlan(doc.getText(), fileNameOf(doc.uri), [finding], settings);
       else if (args.kind === 'emit-service-account' && args.namespace !== undefined) {
         plan = emitPlan(doc.getText(), fileNameOf(doc.uri), { namespace: args.namespace, serviceAccountName: missingAccount(finding)?.serviceAccount ?? settings.serviceAccountName, pullSecretName: settings.pullSecretName, issuer: missingAccount(finding)?.issuer });
+      } else if (args.kind === 'pull-secret-entry' || args.kind === 'pull-secrets-add' || args.kind === 'pull-secret-name') {
+        plan = quickFixesFor(doc.getText(), fileNameOf(doc.uri), finding, settings).find((o) => o.kind === args.kind)?.plan;
+        if (!plan) return 'failed';
       } else return 'failed';
     }
     return this.apply(doc, plan);

@@ -1,4 +1,4 @@
-import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT, ruleIds } from '@tapacme/core';
+import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT, parseCertManagerVersion, ruleIds } from '@tapacme/core';
 import type { RuleId, Settings, Severity } from '@tapacme/core';
 
 /** The extension's settings after validation: what every provider and command reads. */
@@ -9,7 +9,7 @@ export interface ExtensionConfig {
 }
 
 /** Reads one `tapacme.<key>` setting; the host passes VS Code's configuration lookup. */
-export type ConfigLookup = (key: 'enable' | 'serviceAccountName' | 'pullSecretName' | 'rules') => unknown;
+export type ConfigLookup = (key: 'enable' | 'serviceAccountName' | 'pullSecretName' | 'integratedRegistry' | 'certManagerVersion' | 'rules') => unknown;
 
 const SEVERITIES: readonly (Severity | 'off')[] = ['error', 'warning', 'info', 'off'];
 
@@ -26,11 +26,14 @@ export function configFrom(get: ConfigLookup): ExtensionConfig {
       if ((ruleIds as readonly string[]).includes(id) && (SEVERITIES as readonly unknown[]).includes(value)) rules[id as RuleId] = value as Severity | 'off';
     }
   }
+  const version = nonEmpty(get('certManagerVersion'));
   return {
     enable: enable !== false,
     settings: {
       serviceAccountName: nonEmpty(get('serviceAccountName')) ?? DEFAULT_SERVICE_ACCOUNT,
       pullSecretName: nonEmpty(get('pullSecretName')) ?? DEFAULT_PULL_SECRET,
+      ...(version !== undefined && parseCertManagerVersion(version) ? { certManagerVersion: version } : {}),
+      integratedRegistry: get('integratedRegistry') === true,
       rules,
     },
   };

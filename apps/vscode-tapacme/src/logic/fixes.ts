@@ -9,7 +9,7 @@ export interface EditPlan {
 }
 
 /** The quick fixes a finding offers, in the order the light bulb shows them. */
-export type QuickFixKind = 'serviceaccount' | 'dns01' | 'emit-service-account';
+export type QuickFixKind = 'serviceaccount' | 'dns01' | 'emit-service-account' | 'pull-secret-entry' | 'pull-secrets-add' | 'pull-secret-name';
 
 export interface QuickFixOffer {
   kind: QuickFixKind;
@@ -27,6 +27,9 @@ export const TITLES = {
   dns01: 'Convert solver to DNS01…',
   emitPick: 'Add ServiceAccount manifest…',
   emitFor: (ns: string): string => (ns === '' ? 'Add ServiceAccount manifest (no namespace)' : `Add ServiceAccount manifest for namespace "${ns}"`),
+  pullSecretEntry: (name: string): string => `Write as "- name: ${name}"`,
+  pullSecretsAdd: (name: string): string => `Add imagePullSecrets: ${name}`,
+  pullSecretName: (name: string): string => `Name the entry "${name}"`,
   fixAll: 'Fix all tapacme problems in this file',
 } as const;
 
@@ -39,6 +42,7 @@ export function quickFixesFor(text: string, fileName: string, finding: Finding, 
     if (plan.edits.length > 0) offers.push({ kind: 'serviceaccount', title: TITLES.serviceaccount, isPreferred: true, plan });
   }
   if (finding.fixes.includes('dns01')) offers.push({ kind: 'dns01', title: TITLES.dns01, isPreferred: false });
+  offers.push(...pullSecretOffers(text, fileName, finding, settings));
   if (finding.rule === 'service-account-missing-in-namespace') {
     const namespace = finding.data.namespace;
     const plan = emitPlan(text, fileName, { namespace, serviceAccountName: finding.data.serviceAccount, pullSecretName: settings.pullSecretName, issuer: finding.data.issuer });
@@ -48,6 +52,27 @@ export function quickFixesFor(text: string, fileName: string, finding: Finding, 
     offers.push({ kind: 'emit-service-account', title: TITLES.emitPick, isPreferred: false });
   }
   return offers;
+}
+
+/** The fixes of a ServiceAccount's pull secrets; naming an entry without a name is offered, never preferred, since it changes meaning. */
+function pullSecretOffers(text: string, fileName: string, finding: Finding, settings: Settings): QuickFixOffer[] {
+  const offers: QuickFixOffer[] = [];
+  for (const kind of ['pull-secret-entry', 'pull-secrets-add', 'pull-secret-name'] as const) {
+    if (!finding.fixes.includes(kind)) continue;
+    const plan = guarded(() => fix(text, [finding], { strategy: 'serviceaccount', fileName, pullSecretName: settings.pullSecretName, replaceEmptyPullSecretNames: kind === 'pull-secret-name' }));
+    if (plan.edits.length === 0) continue;
+    const secret = kind === 'pull-secret-entry' ? secretOfEntry(text, plan) : settings.pullSecretName;
+    const title = kind === 'pull-secret-entry' ? TITLES.pullSecretEntry(secret) : kind === 'pull-secrets-add' ? TITLES.pullSecretsAdd(secret) : TITLES.pullSecretName(secret);
+    offers.push({ kind, title, isPreferred: kind !== 'pull-secret-name', plan });
+  }
+  return offers;
+}
+
+/** The secret name a `- x` entry holds: the text right after the inserted `name: `. */
+function secretOfEntry(text: string, plan: EditPlan): string {
+  const at = plan.edits[0]?.offset ?? 0;
+  const m = /^(["']?)([^"'\s,\]]*)\1/.exec(text.slice(at));
+  return m?.[2] ?? '';
 }
 
 /** podTemplate.spec.serviceAccountName on each solver the findings name. */
@@ -81,7 +106,9 @@ export function emitPlan(text: string, fileName: string, req: EmitRequest): Edit
  * first step, so all edits refer to the original text.
  */
 export function fixAllPlan(text: string, fileName: string, findings: readonly Finding[], settings: Settings): EditPlan {
-  const first = serviceAccountPlan(text, fileName, findings.filter((f) => f.rule === 'http01-solver-missing-service-account'), settings);
+  // Pull secrets are fixed with the solvers; an entry without a name is left for the user to name.
+  const fixable = findings.filter((f) => f.rule === 'http01-solver-missing-service-account' || f.fixes.includes('pull-secret-entry') || f.fixes.includes('pull-secrets-add'));
+  const first = guarded(() => fix(text, fixable, { strategy: 'serviceaccount', fileName, serviceAccountName: settings.serviceAccountName, pullSecretName: settings.pullSecretName }));
   const missing = findings.filter((f) => f.rule === 'service-account-missing-in-namespace');
   if (missing.length === 0) return first;
   const edits = [...first.edits];

@@ -1,7 +1,7 @@
 import { SECRETGEN_PLACEHOLDER_ANNOTATION } from '../policies/labels.js';
 import { apiGroup } from './issuer.js';
 import type { JsonPath, ManifestObject } from './manifest-object.js';
-import { getIn, isObj, nonEmptyString, str } from './value.js';
+import { asString, getIn, isObj, nonEmptyString } from './value.js';
 
 /** The Secret types a kubelet reads registry credentials from. */
 export const PULL_SECRET_TYPES = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'] as const;
@@ -102,7 +102,7 @@ export function secretTypesByNamespace(objects: readonly ManifestObject[]): Map<
     const ns = o.namespace ?? '';
     let m = out.get(ns);
     if (!m) out.set(ns, (m = new Map()));
-    m.set(o.name, str(o.value['type']) ?? 'Opaque');
+    m.set(o.name, asString(o.value['type']) ?? 'Opaque');
   }
   return out;
 }

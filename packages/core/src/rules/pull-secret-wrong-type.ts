@@ -1,6 +1,6 @@
 import { describeRef } from '../model/manifest-object.js';
 import { isSecret, isServiceAccount, PULL_SECRET_TYPES, PULL_SECRETS_PATH, pullSecretsOf, secretTypesByNamespace } from '../model/pull-secrets.js';
-import { str } from '../model/value.js';
+import { asString } from '../model/value.js';
 import type { Problem, SetRule } from './rule.js';
 
 export const pullSecretWrongType: SetRule<'pull-secret-wrong-type'> = {
@@ -11,7 +11,7 @@ export const pullSecretWrongType: SetRule<'pull-secret-wrong-type'> = {
   why:
     `The kubelet reads registry credentials only from Secrets of type ${PULL_SECRET_TYPES.join(' or ')}. A ServiceAccount that names a Secret of another type (Opaque, the default, included) gives the Pod no usable credentials, and the image pull fails.`,
   inputOf(o) {
-    if (isSecret(o) && o.name) return JSON.stringify(['secret', o.namespace, o.name, str(o.value['type']) ?? 'Opaque']);
+    if (isSecret(o) && o.name) return JSON.stringify(['secret', o.namespace, o.name, asString(o.value['type']) ?? 'Opaque']);
     if (!isServiceAccount(o)) return '';
     const field = pullSecretsOf(o);
     if (field.state !== 'list') return '';
