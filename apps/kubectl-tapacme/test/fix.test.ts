@@ -237,7 +237,7 @@ route53:
     const two = await run(['fix', '--write', '--dns01-solver', 'two.yaml', 'issuer.yaml'], { cwd: dir });
     expect(two.stderr).toMatch(/^two\.yaml:2 {2}error {2}dns01-solver {2}dns01\.cloudflare: may not specify more than one provider type/m);
     const typo = await run(['fix', '--write', '--dns01-solver', 'typo.yaml', 'issuer.yaml'], { cwd: dir });
-    expect(typo.stderr).toMatch(/^typo\.yaml:\d+ {2}error {2}dns01-solver {2}dns01: no DNS01 provider configured \(unknown key "route35"/m);
+    expect(typo.stderr).toMatch(/^typo\.yaml:2 {2}error {2}dns01-solver {2}dns01\.route35: unknown field "route35"; did you mean "route53"\?/m);
     const missing = await run(['fix', '--write', '--dns01-solver', 'nope.yaml', 'issuer.yaml'], { cwd: dir });
     expect(missing.stderr).toContain('nope.yaml  error  dns01-solver  no such file; check the path given to --dns01-solver');
     const yamlError = await run(['fix', '--dns01-solver', 'solver.yaml', '--dns01-provider', 'route53', 'issuer.yaml'], { cwd: dir });
@@ -282,5 +282,70 @@ describe('fix: live mode', () => {
     const r = await run(['fix', 'missing.yaml'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('missing.yaml  error  read  no such file or directory; check the path');
+  });
+});
+
+describe('fix: ServiceAccounts, pull secrets and the cert-manager version', () => {
+  const tapDocsSa = 'apiVersion: v1\r\nkind: ServiceAccount\r\nmetadata:\r\n  name: tap-acme-http01-solver\r\n  namespace: dev\r\nimagePullSecrets:\r\n  - registry-credentials   # as in TAP\'s docs\r\n';
+
+  it("writes TAP's string pull secret as - name: ..., keeping CRLF and the comment, and check is then clean", async () => {
+    await put('sa.yaml', tapDocsSa);
+    expect((await run(['check', 'sa.yaml'], { cwd: dir })).stdout).toContain('pull-secret-entry-malformed');
+    const r = await run(['fix', '--write', 'sa.yaml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(await read('sa.yaml')).toBe(tapDocsSa.replace('- registry-credentials', '- name: registry-credentials'));
+    expect((await run(['check', 'sa.yaml'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('adds imagePullSecrets with --pull-secret to the solver ServiceAccount, unless the registry is integrated', async () => {
+    await put('issuer.yaml', issuerFixed);
+    await put('sa.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tap-acme-http01-solver\n  namespace: dev\n');
+    const check = await run(['check', '.'], { cwd: dir });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('solver-service-account-without-pull-secrets');
+    expect((await run(['check', '--integrated-registry', '.'], { cwd: dir })).code).toBe(0);
+    const r = await run(['fix', '--write', '--pull-secret', 'tap-registry', '.'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(await read('sa.yaml')).toMatch(/namespace: dev\nimagePullSecrets:\n- name: tap-registry\n$/);
+  });
+
+  it('checks against the cert-manager version asked for, and refuses one that is not a version', async () => {
+    await put('issuer.yaml', issuerFixed);
+    expect((await run(['check', 'issuer.yaml'], { cwd: dir })).code).toBe(0);
+    const old = await run(['check', '--cert-manager-version', 'v1.11.5', 'issuer.yaml'], { cwd: dir });
+    expect(old.code).toBe(1);
+    expect(old.stdout).toMatch(/ingressClassName: cert-manager 1\.11 does not serve this field/);
+    const bad = await run(['check', '--cert-manager-version', 'latest', 'issuer.yaml'], { cwd: dir });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--cert-manager-version "latest" is not a version');
+  });
+
+  it('moves a serviceAccountName written without spec, so check is then clean', async () => {
+    const stray = `${issuerMissingSa}            podTemplate:\n              serviceAccountName: solver\n`;
+    await put('issuer.yaml', stray);
+    expect((await run(['check', 'issuer.yaml'], { cwd: dir })).stdout).toMatch(/podTemplate\.serviceAccountName: unknown field "serviceAccountName" here; it belongs under "spec"/);
+    expect((await run(['fix', '--write', 'issuer.yaml'], { cwd: dir })).code).toBe(0);
+    expect(await read('issuer.yaml')).toBe(`${issuerMissingSa}            podTemplate:\n              spec:\n                serviceAccountName: solver\n`);
+    const check = await run(['check', 'issuer.yaml'], { cwd: dir });
+    expect(check.stdout).not.toContain('invalid-solver');
+  });
+
+  it('validates a --dns01-solver file against the CRD schema, with the field and its line, before writing anything', async () => {
+    await put('issuer.yaml', issuerMissingSa);
+    await put('solver.yaml', 'route53:\n  region: eu-west-1\n  hostedZoneId: Z123\n');
+    const r = await run(['fix', '--write', '--dns01-solver', 'solver.yaml', 'issuer.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/solver\.yaml:3.*dns01\.route53\.hostedZoneId: unknown field "hostedZoneId"; did you mean "hostedZoneID"\?/);
+    expect(await read('issuer.yaml')).toBe(issuerMissingSa);
+  });
+
+  it('skips --emit-service-account into a namespace that cannot exist, with a warning naming it and its line', async () => {
+    await put('issuer.yaml', issuerMissingSa);
+    await put('certs.yaml', `${certificateIn('team-a')}---\n${certificateIn('Team_B')}`);
+    const r = await run(['fix', '--diff', '--emit-service-account', '.'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: certs\.yaml:17: not adding ServiceAccount "tap-acme-http01-solver" to namespace "Team_B": it is not a valid namespace name/);
+    expect(r.stdout).toContain('+  namespace: team-a\n');
+    expect(r.stdout).not.toContain('Team_B');
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { analyzeFiles } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
+import { analysisSettings } from '../commands/analysis-flags.js';
 import { FAIL_ON, OUTPUT_FORMATS } from '../commands/check.js';
 import { ExitCode } from '../exit-codes.js';
 import { collectInputs } from '../input/collect-inputs.js';
@@ -16,12 +17,13 @@ import { UsageError } from '../usage-error.js';
 export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   const output = args.choice('output', OUTPUT_FORMATS, 'text', '-o/--output');
   const failOn = args.choice('fail-on', FAIL_ON, 'error');
+  const settings = analysisSettings(args);
   const paths = inputPaths(args, existsSync);
   if (paths.length === 0) throw new UsageError('give the files or directories to check, or - to read stdin');
   if (paths.includes('-') && io.stdinIsTTY) io.err('reading manifests from stdin (end with Ctrl-D)\n');
 
   const inputs = await collectInputs(paths, { recursive: args.bool('recursive'), readStdin });
-  const result = analyzeFiles(inputs.files.map((f) => ({ fileName: f.fileName, text: f.text })));
+  const result = analyzeFiles(inputs.files.map((f) => ({ fileName: f.fileName, text: f.text })), settings);
   const texts = new Map(inputs.files.map((f) => [f.fileName, f.text]));
   const report = buildReport(result, inputs.problems, texts, inputs.files.length + inputs.problems.length);
 

@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command.js';
+import { analysisFlags } from './analysis-flags.js';
 import { inputFlags, manifestPositional } from './input-flags.js';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -12,6 +13,7 @@ export const checkCommand: CommandSpec = {
   positional: manifestPositional,
   flags: () => [
     ...inputFlags,
+    ...analysisFlags,
     { name: 'output', short: 'o', type: 'string', values: OUTPUT_FORMATS, defaultValue: 'text', describe: 'output format', placeholder: 'FORMAT' },
     { name: 'fail-on', type: 'string', values: FAIL_ON, defaultValue: 'error', describe: 'lowest severity that makes the exit code 1', placeholder: 'SEVERITY' },
   ],
@@ -19,6 +21,7 @@ export const checkCommand: CommandSpec = {
     ['check config/', 'check the .yaml, .yml and .json files in config/'],
     ['check -R -f gitops/ -o sarif > tapacme.sarif', 'check a whole tree and write SARIF for code scanning'],
     ['check - < issuer.yaml', 'check manifests from stdin'],
+    ['check --cert-manager-version 1.11 config/', 'check against cert-manager 1.11, the version TAP 1.5 ships'],
   ],
   run: async (args, io) => (await import('../check/run-check.js')).runCheck(args, io),
 };

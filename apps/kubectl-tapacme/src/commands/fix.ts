@@ -4,6 +4,7 @@ import type { ParsedArgs } from '../args.js';
 import type { CommandSpec, FlagSpec } from './command.js';
 import { emitPolicyFlags } from './emit-policies.js';
 import { liveFixFlags } from './fix-live-flags.js';
+import { analysisFlags } from './analysis-flags.js';
 import { inputFlags, manifestPositional } from './input-flags.js';
 
 export const STRATEGIES = ['serviceaccount', 'dns01'] as const;
@@ -27,11 +28,13 @@ function fixFlags(): FlagSpec[] {
   }));
   return [
     ...inputFlags,
+    ...analysisFlags,
     { name: 'write', type: 'boolean', describe: 'rewrite the files in place (atomically; files with errors or nothing to fix are left alone)' },
     { name: 'diff', type: 'boolean', describe: 'print a unified diff of the changes instead of the fixed text' },
     { name: 'strategy', type: 'string', values: STRATEGIES, defaultValue: 'serviceaccount', describe: 'how to fix each HTTP01 solver', group: strategy },
     { name: 'service-account', type: 'string', placeholder: 'NAME', defaultValue: DEFAULT_SERVICE_ACCOUNT, describe: 'ServiceAccount the solver Pods run as', group: strategy },
-    { name: 'pull-secret', type: 'string', placeholder: 'NAME', defaultValue: DEFAULT_PULL_SECRET, describe: 'image pull secret the emitted ServiceAccounts name', group: strategy },
+    { name: 'pull-secret', type: 'string', placeholder: 'NAME', defaultValue: DEFAULT_PULL_SECRET, describe: 'image pull secret the emitted ServiceAccounts name, and that ServiceAccounts without imagePullSecrets get', group: strategy },
+    { name: 'replace-empty-pull-secret-names', type: 'boolean', describe: 'also name imagePullSecrets entries that have no name after --pull-secret (this changes what they mean)', group: strategy },
     {
       name: 'emit-service-account',
       type: 'boolean',
@@ -69,6 +72,7 @@ export const fixCommand: CommandSpec = {
   examples: [
     ['fix issuer.yaml', 'print issuer.yaml with serviceAccountName set on every HTTP01 solver'],
     ['fix --diff -R gitops/', 'show what would change in a whole tree'],
+    ['fix --write --pull-secret tap-registry sa.yaml', "write TAP's '- registry-credentials' as '- name: registry-credentials', and add imagePullSecrets where a solver ServiceAccount has none"],
     ['fix --write --emit-service-account config/', 'fix in place and add the ServiceAccount where Certificates need it'],
     ['fix --write --strategy dns01 --dns01-provider route53 --route53-region eu-west-1 issuer.yaml', 'switch to DNS01 with Route53'],
     ['fix --write --strategy dns01 --dns01-solver dns01.yaml issuer.yaml', 'switch to DNS01 with a block from a file'],

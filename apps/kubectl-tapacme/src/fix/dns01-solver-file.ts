@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ParsedFile, validateDns01 } from '@tapacme/core';
+import { ParsedFile, validateDns01Block } from '@tapacme/core';
 import { decodeUtf8 } from '../input/decode.js';
 
 export interface Dns01FileResult {
@@ -12,9 +12,10 @@ const EXAMPLE = 'for example "route53:\\n  region: eu-west-1"';
 
 /**
  * Read `--dns01-solver FILE`: the content of a dns01 block (a wrapping `dns01:` key is accepted too),
- * validated as cert-manager's webhook would, with each problem on its line.
+ * validated against the CRD schema of the cert-manager version (unknown or misspelled fields such as
+ * hostedZoneId) and as its webhook would, with each problem on its line, before anything is written.
  */
-export async function readDns01SolverFile(path: string): Promise<Dns01FileResult> {
+export async function readDns01SolverFile(path: string, certManagerVersion?: string): Promise<Dns01FileResult> {
   let text: string | undefined;
   try {
     text = decodeUtf8(await readFile(path));
@@ -38,7 +39,7 @@ export async function readDns01SolverFile(path: string): Promise<Dns01FileResult
     prefix = ['dns01'];
   }
   if (!isObj(value)) return { errors: [{ file: path, line: 1, message: `--dns01-solver must hold a mapping, the dns01 block's content; ${EXAMPLE}` }] };
-  const problems = validateDns01(value);
+  const problems = validateDns01Block(value, certManagerVersion);
   if (problems.length > 0) {
     return {
       errors: problems.map((p) => {

@@ -17,6 +17,8 @@ export interface EmitPlan {
   byFile: Map<string, EmitRequest[]>;
   /** Things the user should know: issuers whose consumers the files do not show, and the like. */
   notes: string[];
+  /** Namespaces skipped because no such namespace can exist, with where the files name them. */
+  warnings: string[];
 }
 
 export interface EmitInputs {
@@ -44,6 +46,7 @@ export function planServiceAccounts(inp: EmitInputs): EmitPlan {
   const accounts = serviceAccountsByNamespace(objects);
   const byFile = new Map<string, EmitRequest[]>();
   const notes: string[] = [];
+  const warnings: string[] = [];
   const done = new Set<string>();
   const fixedHere = new Set(
     inp.findings.filter((f) => f.rule === 'http01-solver-missing-service-account').map((f) => `${f.fileName ?? ''}\0${f.docIndex ?? -1}\0${JSON.stringify(f.itemPath ?? [])}`),
@@ -66,7 +69,12 @@ export function planServiceAccounts(inp: EmitInputs): EmitPlan {
         notes.push(`${fileName}: ${describeRef(issuer)} uses ServiceAccount "${name}", which these files do not define; it is left to whatever manages it`);
         continue;
       }
-      const missing = [...perNs.keys()].filter((ns) => !accounts.get(ns)?.has(name) && !done.has(`${ns}\0${name}`)).sort();
+      const missing = [...perNs.keys()].filter((ns) => !accounts.get(ns)?.has(name) && !done.has(`${ns}\0${name}`)).sort().filter((ns) => {
+        if (ns === '' || DNS1123_LABEL.test(ns)) return true;
+        if (!done.has(`${ns}\0${name}`)) warnings.push(`${namespaceSource(inp.files, perNs.get(ns)?.[0]?.object)}: not adding ServiceAccount "${name}" to namespace "${ns}": it is not a valid namespace name (a DNS-1123 label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit)`);
+        done.add(`${ns}\0${name}`);
+        return false;
+      });
       if (missing.length === 0) continue;
       if (inp.blocked.has(fileName)) {
         notes.push(`${fileName}: not adding ServiceAccount "${name}" for ${describeRef(issuer)}: the file has errors`);
@@ -85,7 +93,19 @@ export function planServiceAccounts(inp: EmitInputs): EmitPlan {
       byFile.set(fileName, list);
     }
   }
-  return { byFile, notes };
+  return { byFile, notes, warnings };
+}
+
+/** A namespace name, as the API server checks it. */
+const DNS1123_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** "file:line" of the metadata.namespace that names a namespace. */
+function namespaceSource(files: readonly ParsedFile[], o: ManifestObject | undefined): string {
+  if (!o || o.origin.type !== 'file') return '(cluster)';
+  const origin = o.origin;
+  const file = files.find((f) => f.fileName === origin.fileName);
+  const range = file?.locate(origin.docIndex, [...origin.itemPath, 'metadata', 'namespace'], 'value');
+  return `${origin.fileName}:${range ? range.start.line + 1 : 1}`;
 }
 
 /** The first pull secret an existing definition of the ServiceAccount names, so new copies match it. */

@@ -1,6 +1,7 @@
 import { dns01Flags, dns01FromFlags, dns01Provider, dns01Providers } from '@tapacme/core';
-import type { FixStrategy } from '@tapacme/core';
+import type { FixStrategy, Settings } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
+import { analysisSettings } from '../commands/analysis-flags.js';
 import { CNAME_STRATEGIES, STRATEGIES } from '../commands/fix.js';
 import { UsageError } from '../usage-error.js';
 import { readDns01SolverFile } from './dns01-solver-file.js';
@@ -12,6 +13,10 @@ export interface FixSettings {
   /** Set only when --pull-secret was given; otherwise emitted ServiceAccounts copy an existing one's. */
   pullSecretName?: string;
   emit: boolean;
+  /** Name imagePullSecrets entries without a name after the pull secret (--replace-empty-pull-secret-names). */
+  replaceEmptyPullSecretNames: boolean;
+  /** --cert-manager-version and --integrated-registry. */
+  analysis: Pick<Settings, 'certManagerVersion' | 'integratedRegistry'>;
   dns01?: Record<string, unknown>;
   write: boolean;
   diff: boolean;
@@ -47,7 +52,9 @@ export async function resolveFixSettings(args: ParsedArgs, defaults: { serviceAc
 
   let strategy: FixStrategy = args.choice('strategy', STRATEGIES, 'serviceaccount');
   if (!args.has('strategy') && anyDns01.length > 0) strategy = 'dns01';
-  const base = { serviceAccountName, ...(pullSecretName ? { pullSecretName } : {}), emit, write, diff };
+  const analysis = analysisSettings(args);
+  const replaceEmptyPullSecretNames = args.bool('replace-empty-pull-secret-names');
+  const base = { serviceAccountName, ...(pullSecretName ? { pullSecretName } : {}), emit, replaceEmptyPullSecretNames, analysis, write, diff };
 
   if (strategy === 'serviceaccount') {
     if (anyDns01.length > 0) throw new UsageError(`${anyDns01[0]} goes with --strategy dns01, but --strategy is serviceaccount`);
@@ -63,7 +70,7 @@ export async function resolveFixSettings(args: ParsedArgs, defaults: { serviceAc
 
   if (solverFile !== undefined) {
     if (providerFlagsGiven.length > 0) throw new UsageError(`--${providerFlagsGiven[0]} goes with --dns01-provider; with --dns01-solver, write the provider's settings in ${solverFile}`);
-    const r = await readDns01SolverFile(solverFile);
+    const r = await readDns01SolverFile(solverFile, analysis.certManagerVersion);
     if (!r.block) return { fileErrors: r.errors };
     return { settings: { strategy, ...base, dns01: cname ? { ...r.block, cnameStrategy: cname } : r.block } };
   }

@@ -44,7 +44,7 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
 
   const parsed = inputs.files.map((f) => new ParsedFile(f.fileName, f.text));
   const parsedByName = new Map(parsed.map((p) => [p.fileName, p]));
-  const result = analyzeParsed(parsed, { serviceAccountName: settings.serviceAccountName, ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}) });
+  const result = analyzeParsed(parsed, { serviceAccountName: settings.serviceAccountName, ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}), ...settings.analysis });
   const texts = new Map(inputs.files.map((f) => [f.fileName, f.text]));
   const report = buildReport(result, inputs.problems, texts, inputCount);
   io.err(textErrors(report.errors, io.errStyle));
@@ -60,6 +60,7 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
         defaultPullSecret: DEFAULT_PULL_SECRET,
       })
     : undefined;
+  for (const warning of plan?.warnings ?? []) io.err(`${io.errStyle.yellow('warning:')} ${warning}\n`);
   for (const note of plan?.notes ?? []) io.err(`${io.errStyle.yellow('note:')} ${note}\n`);
 
   const failed = new Set(blocked);
@@ -104,7 +105,14 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
 }
 
 function fixOne(file: InputFile, findings: readonly Finding[], settings: FixSettings, emits: readonly EmitRequest[], io: Io): Outcome {
-  const base: FixOptions = { strategy: settings.strategy, fileName: file.fileName, serviceAccountName: settings.serviceAccountName, ...(settings.dns01 ? { dns01: settings.dns01 } : {}) };
+  const base: FixOptions = {
+    strategy: settings.strategy,
+    fileName: file.fileName,
+    serviceAccountName: settings.serviceAccountName,
+    ...(settings.dns01 ? { dns01: settings.dns01 } : {}),
+    ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}),
+    replaceEmptyPullSecretNames: settings.replaceEmptyPullSecretNames,
+  };
   try {
     let r = fix(file.text, findings, base);
     const skipped = [...r.skipped];
@@ -134,9 +142,10 @@ function fixOne(file: InputFile, findings: readonly Finding[], settings: FixSett
 
 /** Findings that this fix does not address, so nobody mistakes a clean run for a clean check. */
 function reportLeftovers(findings: readonly Finding[], settings: FixSettings, blocked: ReadonlySet<string>, io: Io): void {
-  const handled = new Set<RuleId>(['http01-solver-missing-service-account']);
+  const handled = new Set<RuleId>(['http01-solver-missing-service-account', 'solver-service-account-without-pull-secrets']);
   if (settings.emit) handled.add('service-account-missing-in-namespace');
-  const left = findings.filter((f) => !handled.has(f.rule) && !blocked.has(f.fileName ?? ''));
+  const fixedEntry = (f: Finding): boolean => f.fixes.includes('pull-secret-entry') || (settings.replaceEmptyPullSecretNames && f.fixes.includes('pull-secret-name'));
+  const left = findings.filter((f) => !handled.has(f.rule) && !fixedEntry(f) && !blocked.has(f.fileName ?? ''));
   if (left.length === 0) return;
   const rules = [...new Set(left.map((f) => f.rule))].join(', ');
   io.err(`${io.errStyle.yellow('note:')} ${left.length} finding${left.length === 1 ? '' : 's'} need${left.length === 1 ? 's' : ''} another change (${rules}); run check to see ${left.length === 1 ? 'it' : 'them'}\n`);

@@ -229,7 +229,7 @@ function nearName(key: string, known: readonly string[]): string | undefined {
     const d = editDistance(lower, k.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 4)) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {
