@@ -6,6 +6,10 @@ export const ExitCode = {
   findings: 1,
   /** Some input could not be processed (unreadable, unparsable, a template), or the command line is wrong. */
   inputError: 2,
+  /** Live commands: a partial or failed apply, or a request that still failed after its retries (with the report of what was done). */
+  partial: 1,
+  /** Stopped by SIGINT (Ctrl-C), after reporting what was done: 128 + 2, as shells count it. */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

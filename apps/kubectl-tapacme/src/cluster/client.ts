@@ -4,17 +4,42 @@
 // is counted, paginated lists are reduced page by page, and the apply content type is right.
 import http from 'node:http';
 import https from 'node:https';
+import { HttpsProxyAgent } from 'hpagent';
 import { needsClientNode, staticCredentials } from './credentials.js';
 import { ApiError } from './errors.js';
 import type { ResolvedConfig } from './kubeconfig.js';
 import { KubeconfigError } from './kubeconfig.js';
+import { proxyForUrl } from './proxy-env.js';
 import { resourcePath } from './resources.js';
 import type { Resource } from './resources.js';
+import { DEFAULT_RETRY, isTransientNetworkError, isTransientStatus, nextDelayMs } from './retry.js';
+import type { RetryPolicy } from './retry.js';
 
 type Obj = Record<string, unknown>;
 
 export const FIELD_MANAGER = 'kubectl-tapacme';
 const USER_AGENT = 'kubectl-tapacme';
+/** A request that receives no byte for this long has failed (kubectl's --request-timeout stays 0 = none). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/** Verbs that change nothing: safe to send again whatever happened to the first attempt. */
+const READS = new Set(['get', 'list', 'watch']);
+
+interface Answer {
+  status: number;
+  text: string;
+  retryAfter: string | undefined;
+}
+
+/** One transient failure about to be tried again. */
+export interface RetryNotice {
+  request: RequestInfo;
+  cause: string;
+  /** The attempt that failed (from 1) and how many there may be. */
+  attempt: number;
+  attempts: number;
+  delayMs: number;
+  why: 'Retry-After' | 'backoff';
+}
 
 export interface RequestInfo {
   method: string;
@@ -39,6 +64,8 @@ export class RequestStats implements Middleware {
   /** Requests that could change something (dry-run ones excluded). */
   writes = 0;
   byVerb: Record<string, number> = {};
+  /** Watch streams ended for silence and resumed. */
+  idleWatches = 0;
   pre(req: RequestInfo): void {
     this.requests++;
     this.byVerb[req.verb] = (this.byVerb[req.verb] ?? 0) + 1;
@@ -50,6 +77,11 @@ export interface ClientOptions {
   middleware?: Middleware[];
   /** Parallel connections to the API server. */
   maxSockets?: number;
+  retry?: RetryPolicy;
+  /** How long a request may receive nothing before it fails (default 30 s). */
+  idleTimeoutMs?: number;
+  /** Told before each retry, so a command can say what it is waiting for. */
+  onRetry?(notice: RetryNotice): void;
 }
 
 interface Transport {
@@ -81,6 +113,9 @@ export class KubeClient {
   /** How credentials were loaded: read directly, or through client-node (exec plugin, auth provider, proxy). */
   credentialSource: 'static' | 'client-node' = 'static';
   private readonly middleware: Middleware[];
+  private readonly retryPolicy: RetryPolicy;
+  private readonly idleMs: number;
+  private readonly onRetry: ((notice: RetryNotice) => void) | undefined;
 
   private constructor(
     readonly config: ResolvedConfig,
@@ -89,6 +124,9 @@ export class KubeClient {
     options: ClientOptions,
   ) {
     this.middleware = [this.stats, ...(options.middleware ?? [])];
+    this.retryPolicy = options.retry ?? DEFAULT_RETRY;
+    this.idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.onRetry = options.onRetry;
   }
 
   /**
@@ -98,16 +136,17 @@ export class KubeClient {
   static async connect(config: ResolvedConfig, options: ClientOptions = {}): Promise<KubeClient> {
     const maxSockets = options.maxSockets ?? 16;
     const plain = config.server.startsWith('http:');
+    // HTTPS_PROXY/NO_PROXY as kubectl reads them, unless the kubeconfig names its own proxy-url.
+    const envProxy = plain || typeof (config.kubeconfig['clusters'] as { cluster: Record<string, unknown> }[])[0]?.cluster['proxy-url'] === 'string' ? undefined : proxyForUrl(config.server);
     const transport = (creds: { ca?: Buffer | string | (Buffer | string)[]; cert?: unknown; key?: unknown; rejectUnauthorized?: boolean; servername?: string }, headers: Record<string, string>, auth?: string, agent?: http.Agent): Transport => {
+      const tls: https.AgentOptions = {
+        keepAlive: true, maxSockets,
+        ...(creds.ca ? { ca: creds.ca } : {}), ...(creds.cert ? { cert: creds.cert as Buffer } : {}), ...(creds.key ? { key: creds.key as Buffer } : {}),
+        ...(creds.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}), ...(creds.servername ? { servername: creds.servername } : {}),
+      };
       const t: Transport = {
         module: plain ? http : https,
-        agent: agent ?? (plain
-          ? new http.Agent({ keepAlive: true, maxSockets })
-          : new https.Agent({
-            keepAlive: true, maxSockets,
-            ...(creds.ca ? { ca: creds.ca } : {}), ...(creds.cert ? { cert: creds.cert as Buffer } : {}), ...(creds.key ? { key: creds.key as Buffer } : {}),
-            ...(creds.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}), ...(creds.servername ? { servername: creds.servername } : {}),
-          })),
+        agent: agent ?? (plain ? new http.Agent({ keepAlive: true, maxSockets }) : envProxy ? new HttpsProxyAgent({ ...tls, proxy: envProxy }) : new https.Agent(tls)),
         headers: { 'User-Agent': USER_AGENT, Accept: 'application/json', ...headers },
       };
       if (auth) t.auth = auth;
@@ -149,50 +188,86 @@ export class KubeClient {
     this.transport.agent.destroy();
   }
 
-  private send(info: RequestInfo, query: Record<string, string>, body: string | undefined, contentType: string | undefined): Promise<{ status: number; text: string }> {
-    const url = new URL(this.config.server.replace(/\/+$/, '') + info.path);
+  private url(path: string, query: Record<string, string>): URL {
+    const url = new URL(this.config.server.replace(/\/+$/, '') + path);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    return url;
+  }
+
+  private headers(): Record<string, string | string[]> {
     const headers: Record<string, string | string[]> = { ...this.transport.headers };
     if (this.config.asGroups.length > 0) headers['Impersonate-Group'] = this.config.asGroups;
+    return headers;
+  }
+
+  /**
+   * One HTTP exchange. Two clocks: --request-timeout bounds the whole exchange (0: none, as kubectl),
+   * and the idle bound ends one that receives no byte for that long, so a silent connection cannot hang
+   * a run. A failure says whether the request had been sent, i.e. whether a write may have happened.
+   */
+  private send(info: RequestInfo, query: Record<string, string>, body: string | undefined, contentType: string | undefined): Promise<Answer> {
+    const headers = this.headers();
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
     return new Promise((resolve, reject) => {
-      const req = this.transport.module.request(url, { method: info.method, agent: this.transport.agent, headers, ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
+      let sent = false;
+      const fail = (e: Error): void => reject(Object.assign(e, { sent }));
+      const req = this.transport.module.request(this.url(info.path, query), { method: info.method, agent: this.transport.agent, headers, ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
         // Decoded as it arrives: a large page is never held as chunks, a joined buffer and a string at once.
         res.setEncoding('utf8');
         let text = '';
         res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on('error', reject);
+        res.on('end', () => {
+          clearTimeout(total);
+          resolve({ status: res.statusCode ?? 0, text, retryAfter: res.headers['retry-after'] });
+        });
+        res.on('error', fail);
       });
-      if (this.config.timeoutMs > 0) req.setTimeout(this.config.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${this.config.timeoutMs} ms (--request-timeout)`), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
+      const total = this.config.timeoutMs > 0
+        ? setTimeout(() => req.destroy(Object.assign(new Error(`no complete answer within ${this.config.timeoutMs / 1000} s (--request-timeout)`), { code: 'REQUEST_TIMEOUT' })), this.config.timeoutMs)
+        : undefined;
+      req.setTimeout(this.idleMs, () => req.destroy(Object.assign(new Error(`no data from the API server for ${this.idleMs / 1000} s`), { code: 'IDLE_TIMEOUT' })));
+      req.on('finish', () => (sent = true));
+      req.on('error', (e) => {
+        clearTimeout(total);
+        fail(e);
+      });
       req.end(body);
     });
   }
 
-  /** One request through the middleware, with a credential refresh on 401 and retries on throttling or a dropped connection. */
+  /**
+   * One request through the middleware: a credential refresh on 401, and transient failures (429, 5xx,
+   * a refused, reset or silent connection) tried again with backoff and the server's Retry-After. A
+   * write whose connection failed after it was sent is not repeated here: its outcome is unknown, and
+   * the caller settles it by reading the object back.
+   */
   async request(info: RequestInfo, options: { query?: Record<string, string>; body?: string; contentType?: string } = {}): Promise<Obj> {
     const query = { ...(options.query ?? {}) };
     if (info.dryRun) query['dryRun'] = 'All';
+    const policy = this.retryPolicy;
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       for (const m of this.middleware) m.pre?.(info);
       const started = performance.now();
-      let res: { status: number; text: string };
+      const last = attempt + 1 >= policy.attempts;
+      let res: Answer;
       try {
         res = await this.send(info, query, options.body, options.contentType);
       } catch (e) {
         for (const m of this.middleware) m.post?.(info, 0, performance.now() - started);
         const code = (e as NodeJS.ErrnoException).code ?? '';
-        const idempotent = info.verb === 'get' || info.verb === 'list';
-        if (idempotent && attempt < 2 && ['ECONNRESET', 'EPIPE', 'ECONNREFUSED'].includes(code)) {
-          await sleep(200 * (attempt + 1));
+        const sent = (e as { sent?: boolean }).sent === true;
+        const outcomeUnknown = sent && !READS.has(info.verb);
+        const transient = isTransientNetworkError(code);
+        const message = `${(e as Error).message} (server ${this.config.server})`;
+        if (transient && !outcomeUnknown && !last) {
+          await this.pause(info, attempt, undefined, message);
           continue;
         }
-        throw new ApiError(0, code || 'NetworkError', `${(e as Error).message} (server ${this.config.server})`, info.verb, info.resource, info.group, info.namespace, info.name);
+        throw new ApiError(0, code || 'NetworkError', message, info.verb, info.resource, info.group, info.namespace, info.name, { attempts: attempt + 1, transient, outcomeUnknown });
       }
       for (const m of this.middleware) m.post?.(info, res.status, performance.now() - started);
       if (res.status >= 200 && res.status < 300) {
@@ -208,10 +283,6 @@ export class KubeClient {
         this.transport = await this.refresh();
         continue;
       }
-      if ((res.status === 429 || res.status === 503) && attempt < 4) {
-        await sleep(250 * 2 ** attempt);
-        continue;
-      }
       let reason = '';
       let message = res.text.slice(0, 500);
       try {
@@ -221,8 +292,79 @@ export class KubeClient {
       } catch {
         // not a Status object
       }
-      throw new ApiError(res.status, reason || http.STATUS_CODES[res.status] || 'Error', message, info.verb, info.resource, info.group, info.namespace, info.name);
+      const transient = isTransientStatus(res.status);
+      if (transient && !last) {
+        await this.pause(info, attempt, res.retryAfter, `${res.status} ${reason || http.STATUS_CODES[res.status] || ''}`.trim());
+        continue;
+      }
+      throw new ApiError(res.status, reason || http.STATUS_CODES[res.status] || 'Error', message, info.verb, info.resource, info.group, info.namespace, info.name, { attempts: attempt + 1, transient, outcomeUnknown: false });
     }
+  }
+
+  private async pause(info: RequestInfo, attempt: number, retryAfter: string | undefined, cause: string): Promise<void> {
+    const delay = nextDelayMs(attempt, retryAfter, this.retryPolicy);
+    this.onRetry?.({ request: info, cause, attempt: attempt + 1, attempts: this.retryPolicy.attempts, delayMs: delay.ms, why: delay.why });
+    await sleep(delay.ms);
+  }
+
+  /**
+   * A watch stream (the shape client-node's ListWatch expects of its Watch): events as they come,
+   * with bookmarks. A stream that goes silent for the idle bound is ended as if the server had closed
+   * it, so the informer resumes from its last resourceVersion instead of waiting on a dead connection.
+   */
+  async watch(path: string, query: Record<string, unknown>, onEvent: (type: string, obj: Obj) => void, done: (err: unknown) => void): Promise<{ abort(): void }> {
+    const q: Record<string, string> = { watch: 'true', allowWatchBookmarks: 'true', timeoutSeconds: String(300 + Math.floor(Math.random() * 300)) };
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q[k] = String(v);
+    const info: RequestInfo = { method: 'GET', path, verb: 'watch', resource: path.split('/').pop() ?? '', group: '', dryRun: false };
+    for (const m of this.middleware) m.pre?.(info);
+    let finished = false;
+    const finish = (err: unknown): void => {
+      if (finished) return;
+      finished = true;
+      done(err);
+    };
+    const req = this.transport.module.request(this.url(path, q), { method: 'GET', agent: this.transport.agent, headers: this.headers(), ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
+      const status = res.statusCode ?? 0;
+      for (const m of this.middleware) m.post?.(info, status, 0);
+      res.setEncoding('utf8');
+      let buf = '';
+      if (status !== 200) {
+        res.on('data', (c: string) => (buf += c));
+        res.on('end', () => finish(Object.assign(new ApiError(status, http.STATUS_CODES[status] ?? 'Error', buf.slice(0, 300), 'watch', info.resource, '', undefined, undefined), { statusCode: status })));
+        return;
+      }
+      res.on('data', (c: string) => {
+        buf += c;
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+          const line = buf.slice(0, i).trim();
+          buf = buf.slice(i + 1);
+          if (!line) continue;
+          let event: { type?: string; object?: Obj };
+          try {
+            event = JSON.parse(line) as { type?: string; object?: Obj };
+          } catch (e) {
+            req.destroy(e as Error);
+            return;
+          }
+          if (event.type && event.object) onEvent(event.type, event.object);
+        }
+      });
+      res.on('close', () => finish(res.complete ? null : Object.assign(new Error('the watch stream was cut'), { code: 'ECONNRESET' })));
+    });
+    req.setTimeout(this.idleMs, () => {
+      this.stats.idleWatches++;
+      finished = true;
+      req.destroy();
+      done(null);
+    });
+    req.on('error', finish);
+    req.end();
+    return {
+      abort: () => {
+        finished = true;
+        req.destroy();
+      },
+    };
   }
 
   /** GET one object; undefined when it does not exist. */

@@ -1,7 +1,8 @@
 import type { ParsedArgs } from '../args.js';
 import type { Io } from '../output/io.js';
 import { KubeClient } from './client.js';
-import type { ClientOptions } from './client.js';
+import type { ClientOptions, RetryNotice } from './client.js';
+import { ExitCode } from '../exit-codes.js';
 import { ApiError } from './errors.js';
 import { connectionFromArgs } from './flags.js';
 import { KubeconfigError, resolveConfig } from './kubeconfig.js';
@@ -17,11 +18,23 @@ export async function connect(args: ParsedArgs, options: ClientOptions = {}): Pr
   return KubeClient.connect(config, { ...options, middleware });
 }
 
-/** Report a failure that stops a cluster command; returns true when it was one of ours. */
-export function reportClusterError(e: unknown, io: Io): boolean {
+/** Say on stderr what a retry waits for: "warning: list secrets: 503 ...; attempt 2 of 6 in 0.4 s". */
+export function retryWarnings(io: Io): (n: RetryNotice) => void {
+  return (n) => {
+    const what = `${n.request.verb} ${n.request.resource}${n.request.name ? ` "${n.request.name}"` : ''}${n.request.namespace ? ` in namespace "${n.request.namespace}"` : ''}`;
+    io.err(`${io.errStyle.yellow('warning:')} ${what}: ${n.cause}; attempt ${n.attempt + 1} of ${n.attempts} in ${(n.delayMs / 1000).toFixed(1)} s${n.why === 'Retry-After' ? ' (Retry-After)' : ''}\n`);
+  };
+}
+
+/**
+ * Report a failure that stops a cluster command and return its exit code, or undefined when it was
+ * not one of ours: 1 when the API server could not be reached or kept failing after the retries,
+ * 2 for a configuration the user must fix (kubeconfig, credentials, permissions).
+ */
+export function reportClusterError(e: unknown, io: Io): number | undefined {
   if (e instanceof KubeconfigError || e instanceof ApiError) {
     io.err(`${io.errStyle.red('error:')} ${e.message}\n`);
-    return true;
+    return e instanceof ApiError && e.transient ? ExitCode.partial : ExitCode.inputError;
   }
-  return false;
+  return undefined;
 }

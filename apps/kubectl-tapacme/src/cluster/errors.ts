@@ -1,6 +1,18 @@
+export interface Attempts {
+  /** How many times the request was sent. */
+  attempts: number;
+  /** A failure that may pass (429, 5xx, a dropped or silent connection), still there after the last attempt. */
+  transient: boolean;
+  /** A write that was sent but got no answer: it may or may not have taken effect. */
+  outcomeUnknown: boolean;
+}
+
 /** A failed API request, described with the verb, resource and namespace that were refused. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
+  readonly attempts: number;
+  readonly transient: boolean;
+  readonly outcomeUnknown: boolean;
   constructor(
     readonly status: number,
     /** The Status reason (Forbidden, NotFound, Conflict, Expired, ...) or a network error code. */
@@ -11,8 +23,17 @@ export class ApiError extends Error {
     readonly group: string,
     readonly namespace: string | undefined,
     readonly objectName: string | undefined,
+    tries: Attempts = { attempts: 1, transient: false, outcomeUnknown: false },
   ) {
-    super(describe(status, reason, serverMessage, verb, resource, group, namespace, objectName));
+    super(describe(status, reason, serverMessage, verb, resource, group, namespace, objectName) + (tries.transient && tries.attempts > 1 ? ` (gave up after ${tries.attempts} attempts)` : ''));
+    this.attempts = tries.attempts;
+    this.transient = tries.transient;
+    this.outcomeUnknown = tries.outcomeUnknown;
+  }
+
+  /** client-node's ListWatch reads a watch failure's status from statusCode (410: list again). */
+  get statusCode(): number {
+    return this.status;
   }
 
   get forbidden(): boolean {

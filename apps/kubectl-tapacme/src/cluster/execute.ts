@@ -1,13 +1,15 @@
 // Runs a fix plan: namespace objects first with bounded concurrency, each after the objects it
 // depends on, the issuers last and only when everything they depend on is in place. Conflicts are
-// retried against a fresh read; every operation ends with exactly one outcome.
+// retried against a fresh read; every operation ends with exactly one outcome. A write whose
+// connection failed after it was sent is read back: applied, not applied (sent again), or unknown
+// when the object cannot be read either.
 import { reconcileOp } from '@tapacme/core';
 import type { ApiOp, FixPlan, PlanOptions } from '@tapacme/core';
 import { ApiError } from './errors.js';
 
 type Obj = Record<string, unknown>;
 
-export type Outcome = 'created' | 'updated' | 'unchanged' | 'failed' | 'blocked' | 'skipped';
+export type Outcome = 'created' | 'updated' | 'unchanged' | 'failed' | 'blocked' | 'skipped' | 'unknown';
 
 export interface OpResult {
   op: ApiOp;
@@ -29,6 +31,10 @@ export interface ExecuteOptions {
   /** Called after each operation completes. */
   onResult?(result: OpResult, done: number, total: number): void;
   maxAttempts?: number;
+  /** Server dry run: nothing is stored, so a write without an answer is simply sent again. */
+  dryRun?: boolean;
+  /** Once aborted (Ctrl-C), operations not yet started are skipped; those in flight finish. */
+  signal?: AbortSignal;
 }
 
 const OK: ReadonlySet<Outcome> = new Set(['created', 'updated', 'unchanged']);
@@ -49,7 +55,7 @@ export async function executePlan(plan: FixPlan, applier: Applier, options: Exec
     if (failedDeps.length > 0) {
       return { op, outcome: 'skipped', message: `not done because ${failedDeps.map((d) => `${d.op.id} ${d.outcome === 'skipped' ? 'was skipped' : d.outcome}`).join(', ')}`, attempts: 0 };
     }
-    return limit(() => applyWithRetry(op, applier, options, maxAttempts));
+    return limit(async (): Promise<OpResult> => (options.signal?.aborted ? { op, outcome: 'skipped', message: 'not started: interrupted', attempts: 0 } : applyWithRetry(op, applier, options, maxAttempts)));
   };
 
   // Issuers only start once every namespace op has settled (their dependsOn lists them all anyway).
@@ -72,17 +78,36 @@ export async function executePlan(plan: FixPlan, applier: Applier, options: Exec
 async function applyWithRetry(initial: ApiOp, applier: Applier, options: ExecuteOptions, maxAttempts: number): Promise<OpResult> {
   let op = initial;
   let note: string | undefined;
+  const done = (o: ApiOp): Outcome => (o.action === 'create' ? 'created' : 'updated');
   for (let attempt = 1; ; attempt++) {
     try {
       await applier.apply(op);
-      const r: OpResult = { op, outcome: op.action === 'create' ? 'created' : 'updated', attempts: attempt };
+      const r: OpResult = { op, outcome: done(op), attempts: attempt };
       if (note) r.message = note;
       return r;
     } catch (e) {
+      if (e instanceof ApiError && e.outcomeUnknown && !options.dryRun) {
+        // Sent, but no answer came back: only the object itself can say whether the write happened.
+        let current: Obj | undefined;
+        try {
+          current = await applier.read(op);
+        } catch (re) {
+          return { op, outcome: 'unknown', message: `${e.message}; reading it back failed too (${re instanceof Error ? re.message : String(re)}), so it may or may not have been applied`, attempts: attempt };
+        }
+        const now = reconcileOp(op, current, options.copySource ? { copySource: options.copySource } : {});
+        if (now.action === 'unchanged') return { op, outcome: done(op), message: 'no answer came back, but reading it back shows it was applied', attempts: attempt };
+        if (attempt >= maxAttempts || options.signal?.aborted) return { op, outcome: 'failed', message: `${e.message}; reading it back shows it was not applied`, attempts: attempt };
+        if (now.action === 'blocked' || !now.body) return { op, outcome: 'blocked', message: now.reason, attempts: attempt };
+        op = now;
+        note = 'no answer came back the first time; reading it back showed it was not applied, so it was sent again';
+        continue;
+      }
       const conflict = e instanceof ApiError && e.conflict;
-      if (!conflict || attempt >= maxAttempts) {
+      const unanswered = e instanceof ApiError && e.outcomeUnknown;
+      if ((!conflict && !unanswered) || attempt >= maxAttempts) {
         return { op, outcome: 'failed', message: e instanceof Error ? e.message : String(e), attempts: attempt };
       }
+      if (unanswered) continue; // a server dry run stores nothing: send it again
       // Someone changed the object since it was read: merge with what it holds now and try again.
       let current: Obj | undefined;
       try {
@@ -116,7 +141,7 @@ function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
 }
 
 export function countOutcomes(results: readonly OpResult[]): Record<Outcome, number> {
-  const c: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, failed: 0, blocked: 0, skipped: 0 };
+  const c: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, failed: 0, blocked: 0, skipped: 0, unknown: 0 };
   for (const r of results) c[r.outcome]++;
   return c;
 }

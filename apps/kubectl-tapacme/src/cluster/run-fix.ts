@@ -9,7 +9,7 @@ import { resolveFixSettings } from '../fix/fix-settings.js';
 import type { Io } from '../output/io.js';
 import { UsageError } from '../usage-error.js';
 import type { KubeClient } from './client.js';
-import { connect, reportClusterError } from './connect.js';
+import { connect, reportClusterError, retryWarnings } from './connect.js';
 import { countOutcomes, executePlan } from './execute.js';
 import type { OpResult, Outcome } from './execute.js';
 import { DRY_RUN, FIX_OUTPUT, positiveInt } from './flags.js';
@@ -42,7 +42,7 @@ export async function runLiveFix(args: ParsedArgs, io: Io): Promise<number> {
 
   let client: KubeClient | undefined;
   try {
-    client = await connect(args, { maxSockets: concurrency });
+    client = await connect(args, { maxSockets: concurrency, onRetry: retryWarnings(io) });
     const api = client;
     const { plan, options } = await scanAndPlan(api, chunkSize, async () => {
       const options: PlanOptions = {
@@ -112,30 +112,45 @@ export async function runLiveFix(args: ParsedArgs, io: Io): Promise<number> {
 
     const server = dryRun === 'server';
     const progress = new Progress(io, plan.ops.length, server);
-    const results = await executePlan(
-      plan,
-      {
-        apply: async (op) => {
-          const res = resourceOfKind(op.kind);
-          if (!res || !op.body) throw new Error(`no API resource for ${op.kind}`);
-          await api.apply(res, op.body, { dryRun: server, force: op.force });
+    // Ctrl-C: start no more writes, let those in flight finish, report, exit 130. A second one quits at once.
+    const interrupt = new AbortController();
+    const onSigint = (): void => {
+      if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+      interrupt.abort();
+      io.err(`\n${io.errStyle.yellow('interrupted:')} starting no more changes; waiting for those in flight (Ctrl-C again to quit at once)\n`);
+    };
+    process.on('SIGINT', onSigint);
+    let results: OpResult[];
+    try {
+      results = await executePlan(
+        plan,
+        {
+          apply: async (op) => {
+            const res = resourceOfKind(op.kind);
+            if (!res || !op.body) throw new Error(`no API resource for ${op.kind}`);
+            await api.apply(res, op.body, { dryRun: server, force: op.force });
+          },
+          read: async (op) => {
+            const res = resourceOfKind(op.kind);
+            if (!res) return undefined;
+            return api.get(res, op.name, op.namespace ?? undefined);
+          },
         },
-        read: async (op) => {
-          const res = resourceOfKind(op.kind);
-          if (!res) return undefined;
-          return api.get(res, op.name, op.namespace ?? undefined);
-        },
-      },
-      { concurrency, ...(options.copySource ? { copySource: options.copySource } : {}), onResult: (r, done) => progress.update(r, done) },
-    );
+        { concurrency, dryRun: server, signal: interrupt.signal, ...(options.copySource ? { copySource: options.copySource } : {}), onResult: (r, done) => progress.update(r, done) },
+      );
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
     progress.finish();
     printResults(results, io, server);
+    if (interrupt.signal.aborted) return ExitCode.interrupted;
     const c = countOutcomes(results);
-    return c.failed + c.blocked + c.skipped > 0 ? ExitCode.findings : ExitCode.ok;
+    return c.failed + c.blocked + c.skipped + c.unknown > 0 ? ExitCode.partial : ExitCode.ok;
   } catch (e) {
-    if (reportClusterError(e, io)) {
+    const code = reportClusterError(e, io);
+    if (code !== undefined) {
       io.err('Nothing was changed.\n');
-      return ExitCode.inputError;
+      return code;
     }
     throw e;
   } finally {
@@ -184,7 +199,7 @@ async function confirm(io: Io, question: string): Promise<boolean | undefined> {
 }
 
 const KIND_ORDER = ['Secret', 'ServiceAccount', 'ClusterIssuer', 'Issuer'];
-const OUTCOMES: readonly Outcome[] = ['created', 'updated', 'unchanged', 'failed', 'blocked', 'skipped'];
+const OUTCOMES: readonly Outcome[] = ['created', 'updated', 'unchanged', 'failed', 'blocked', 'skipped', 'unknown'];
 
 function printResults(results: readonly OpResult[], io: Io, dryRun: boolean): void {
   const s = io.errStyle;
@@ -201,10 +216,13 @@ function printResults(results: readonly OpResult[], io: Io, dryRun: boolean): vo
     io.err(`  ${kind}s: ${OUTCOMES.filter((o) => c[o] > 0 || ['created', 'updated', 'unchanged', 'failed'].includes(o)).map((o) => `${c[o]} ${would(o)}`).join(', ')}\n`);
   }
   const notDone = results.filter((r) => r.outcome === 'failed' || r.outcome === 'blocked' || r.outcome === 'skipped');
-  if (notDone.length > 0) {
+  const unknown = results.filter((r) => r.outcome === 'unknown');
+  if (notDone.length > 0 || unknown.length > 0) {
     const done = results.filter((r) => r.outcome === 'created' || r.outcome === 'updated');
-    io.err(`${s.red('Not done')} (${notDone.length}): ${notDone.map((r) => r.op.id).join(', ')}.\n`);
-    io.err(`${dryRun ? 'Would be done' : 'Done'} (${done.length}): ${done.length > 0 ? done.map((r) => r.op.id).join(', ') : 'nothing'}. Fix the cause above and run the same command again: finished objects are left as they are.\n`);
+    io.err(`${dryRun ? 'Would be done' : 'Done'} (${done.length}): ${done.length > 0 ? done.map((r) => r.op.id).join(', ') : 'nothing'}.\n`);
+    if (notDone.length > 0) io.err(`${s.red('Not done')} (${notDone.length}): ${notDone.map((r) => r.op.id).join(', ')}.\n`);
+    if (unknown.length > 0) io.err(`${s.red('Unknown')} (${unknown.length}, sent but unanswered, and could not be read back): ${unknown.map((r) => r.op.id).join(', ')}.\n`);
+    io.err('Fix the cause above and run the same command again: it reads the cluster again, leaves finished objects as they are and does the rest.\n');
   }
 }
 

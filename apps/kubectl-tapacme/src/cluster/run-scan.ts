@@ -2,7 +2,7 @@ import { scanCluster } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Io } from '../output/io.js';
-import { connect, reportClusterError } from './connect.js';
+import { connect, reportClusterError, retryWarnings } from './connect.js';
 import { FAIL_ON, SCAN_OUTPUT, positiveInt } from './flags.js';
 import { readSnapshot } from './read-snapshot.js';
 import { printStats } from './stats.js';
@@ -17,7 +17,7 @@ export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
   let client;
   try {
     const t0 = performance.now();
-    client = await connect(args);
+    client = await connect(args, { onRetry: retryWarnings(io) });
     const t1 = performance.now();
     const { snapshot, warnings } = await readSnapshot(client, chunkSize !== undefined ? { chunkSize } : {});
     const t2 = performance.now();
@@ -33,7 +33,8 @@ export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
     const threshold = failOn === 'none' ? [] : failOn === 'warning' ? ['error', 'warning'] : ['error'];
     return report.findings.some((f) => threshold.includes(f.severity)) ? ExitCode.findings : ExitCode.ok;
   } catch (e) {
-    if (reportClusterError(e, io)) return ExitCode.inputError;
+    const code = reportClusterError(e, io);
+    if (code !== undefined) return code;
     throw e;
   } finally {
     if (client) {

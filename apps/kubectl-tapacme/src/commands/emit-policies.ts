@@ -150,10 +150,10 @@ function nextSteps(r: EmitResult, io: Io, toDir: boolean): string {
 /** The issuers (and, for the provisioner, the namespaces and their consumers) read from the cluster. */
 async function fromCluster(args: ParsedArgs, io: Io, engine: DurableEngine, opts: Partial<DurableOptions>, gateways: (typeof GATEWAY_MODES)[number]): Promise<EmitResult | number> {
   // Loaded only here: the cluster client and its dependencies stay out of the offline path.
-  const [{ connect, reportClusterError }, { readSnapshot }] = await Promise.all([import('../cluster/connect.js'), import('../cluster/read-snapshot.js')]);
+  const [{ connect, reportClusterError, retryWarnings }, { readSnapshot }] = await Promise.all([import('../cluster/connect.js'), import('../cluster/read-snapshot.js')]);
   let client;
   try {
-    client = await connect(args);
+    client = await connect(args, { onRetry: retryWarnings(io) });
     const { snapshot, warnings } = await readSnapshot(client);
     for (const w of warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
     const { report, context } = scanCluster(snapshot);
@@ -176,7 +176,8 @@ async function fromCluster(args: ParsedArgs, io: Io, engine: DurableEngine, opts
     }
     return result;
   } catch (e) {
-    if (reportClusterError(e, io)) return ExitCode.inputError;
+    const code = reportClusterError(e, io);
+    if (code !== undefined) return code;
     throw e;
   } finally {
     client?.close();

@@ -1,7 +1,8 @@
-// Informers (list + watch caches) from @kubernetes/client-node. The initial and every re-list go through the
-// project's KubeClient (counted, paginated, same credentials as scan/fix); the watch stream is client-node's.
-// client-node stops an informer after a watch error (an API server restart, a dropped connection): we start
-// it again with backoff, and it resumes from the last resourceVersion or re-lists after 410 Gone.
+// Informers (list + watch caches): client-node's ListWatch keeps the cache; every list and every watch
+// stream goes through the project's KubeClient (counted, paginated, retried, same credentials and proxy as
+// scan/fix; a silent stream is ended after the idle bound and resumed). client-node stops an informer
+// after a watch error (an API server restart, a dropped connection): we start it again with backoff, and
+// it resumes from the last resourceVersion or re-lists after 410 Gone.
 import type * as ClientNode from '@kubernetes/client-node';
 import type { KubeClient } from '../cluster/client.js';
 import { resourcePath } from '../cluster/resources.js';
@@ -39,14 +40,6 @@ export interface InformerHooks {
   onConnect?(spec: InformerSpec): void;
 }
 
-/** The client-node KubeConfig for the connection the project's kubeconfig rules resolved. */
-export async function kubeConfigFor(client: KubeClient): Promise<{ k8s: K8s; kc: InstanceType<K8s['KubeConfig']> }> {
-  const k8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(JSON.stringify(client.config.kubeconfig));
-  return { k8s, kc };
-}
-
 /** One paginated list with the collection's resourceVersion, which the watch starts from. */
 async function listAll(client: KubeClient, spec: InformerSpec): Promise<{ items: KubeObject[]; metadata: { resourceVersion: string } }> {
   const res = spec.resource;
@@ -75,7 +68,7 @@ async function listAll(client: KubeClient, spec: InformerSpec): Promise<{ items:
   return { items, metadata: { resourceVersion } };
 }
 
-export function startInformer(k8s: K8s, kc: InstanceType<K8s['KubeConfig']>, client: KubeClient, spec: InformerSpec, hooks: InformerHooks, log: Logger): Informer {
+export function startInformer(k8s: K8s, client: KubeClient, spec: InformerSpec, hooks: InformerHooks, log: Logger): Informer {
   const res = spec.resource;
   const version = spec.version ?? res.version;
   const path = resourcePath(res, spec.namespace, undefined, version);
@@ -88,7 +81,9 @@ export function startInformer(k8s: K8s, kc: InstanceType<K8s['KubeConfig']>, cli
     const list = await listAll(client, spec);
     return list;
   };
-  const lw = new k8s.ListWatch<KubeObject & { metadata: { name?: string } }>(path, new k8s.Watch(kc), listFn as never, false, undefined, spec.fieldSelector);
+  // ListWatch only calls watch(path, query, onEvent, done) on its Watch.
+  const watch = { watch: (p: string, q: Record<string, unknown>, cb: (type: string, obj: Obj, raw: Obj) => void, done: (err: unknown) => void) => client.watch(p, q, (type, obj) => cb(type, obj, { type, object: obj }), done) };
+  const lw = new k8s.ListWatch<KubeObject & { metadata: { name?: string } }>(path, watch as never, listFn as never, false, undefined, spec.fieldSelector);
   const apiVersion = res.group ? `${res.group}/${version}` : version;
   // Watch events carry apiVersion/kind; list items got them in listAll.
   const fill = (o: Obj): Obj => {

@@ -16,7 +16,7 @@ import { UsageError } from '../usage-error.js';
 import { printDeployment } from './deployment.js';
 import { parseAddr, startHealthServer } from './health.js';
 import type { HealthServer } from './health.js';
-import { kubeConfigFor, startInformer } from './informers.js';
+import { startInformer } from './informers.js';
 import type { Informer, InformerSpec } from './informers.js';
 import { LeaderElector } from './leader.js';
 import { jsonLogger } from './log.js';
@@ -101,9 +101,10 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
   process.on('warning', (w) => log.warn('node warning', { name: w.name, warning: w.message, ...((w as NodeJS.ErrnoException).code ? { code: (w as NodeJS.ErrnoException).code } : {}) }));
   let client: KubeClient;
   try {
-    client = await connect(args);
+    client = await connect(args, { onRetry: (n) => log.warn('retrying', { request: `${n.request.verb} ${n.request.resource}`, ...(n.request.namespace ? { namespace: n.request.namespace } : {}), cause: n.cause, attempt: n.attempt + 1, of: n.attempts, inMs: n.delayMs, ...(n.why === 'Retry-After' ? { retryAfter: true } : {}) }) });
   } catch (e) {
-    if (reportClusterError(e, io)) return ExitCode.inputError;
+    const code = reportClusterError(e, io);
+    if (code !== undefined) return code;
     throw e;
   }
   const namespace = client.config.namespace;
@@ -113,12 +114,13 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
     facts = await crdFacts(client);
   } catch (e) {
     client.close();
-    if (reportClusterError(e, io)) return ExitCode.inputError;
+    const code = reportClusterError(e, io);
+    if (code !== undefined) return code;
     throw e;
   }
   if (!facts.crds.certManagerInstalled) log.warn('cert-manager\'s CRDs are not installed; waiting for nothing until they are (restart the watch after installing cert-manager)');
 
-  const { k8s, kc } = await kubeConfigFor(client);
+  const k8s = await import('@kubernetes/client-node');
   const informers = new Map<string, Informer>();
   let stopping = false;
   let elector: LeaderElector | undefined;
@@ -171,7 +173,7 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
   };
   const add = (spec: InformerSpec): void => {
     if (informers.has(spec.id)) return;
-    informers.set(spec.id, startInformer(k8s, kc, client, spec, hooks, log));
+    informers.set(spec.id, startInformer(k8s, client, spec, hooks, log));
   };
   const secretName = pullSecret || 'registry-credentials';
   const synced = (): boolean => [...informers.values()].every((i) => i.synced());
@@ -263,5 +265,6 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
   await health?.close();
   client.close();
   log.info('stopped');
-  return ExitCode.ok;
+  // SIGTERM is how Kubernetes stops a Pod: a normal end. Ctrl-C is an interruption, reported as 130.
+  return signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;
 }

@@ -232,13 +232,13 @@ describe('two watches', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('exits 0 on SIGINT and releases the lease', async () => {
+  it('exits 130 on SIGINT, after a clean shutdown that releases the lease', async () => {
     const ns = unique('shutdown');
     await apply(namespace(ns));
     const w = new WatchProcess([ISSUER, '--pull-secret-source', 'placeholder', '--lease-namespace', ns, ...FAST, '--identity', 'replica-s']);
     await w.waitLog('became leader');
     w.signal('SIGINT');
-    expect(await w.exited).toEqual({ code: 0, signal: null });
+    expect(await w.exited).toEqual({ code: 130, signal: null });
     expect(w.has('stopped')).toBe(true);
     const spec = (await api.lease(ns))?.['spec'] as Obj;
     expect(spec['holderIdentity']).toBe('');

@@ -67,7 +67,7 @@ describe('executePlan', () => {
     expect(results[3]?.message).toMatch(/^forbidden: cannot create serviceaccounts in namespace "b"/);
     expect(results[4]?.message).toBe('not done because ServiceAccount b/sa failed');
     expect(r.applied).not.toContain('ClusterIssuer le');
-    expect(countOutcomes(results)).toEqual({ created: 3, updated: 0, unchanged: 0, failed: 1, blocked: 0, skipped: 1 });
+    expect(countOutcomes(results)).toEqual({ created: 3, updated: 0, unchanged: 0, failed: 1, blocked: 0, skipped: 1, unknown: 0 });
   });
 
   it('skips what depends on a blocked op', async () => {
@@ -97,5 +97,66 @@ describe('executePlan', () => {
     const done: number[] = [];
     await executePlan(plan(full()), recorder(), { concurrency: 3, onResult: (_r, n) => done.push(n) });
     expect(done).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  describe('a write sent without an answer (outcome unknown)', () => {
+    const unanswered = (): ApiError => new ApiError(0, 'ECONNRESET', 'socket hang up', 'patch', 'serviceaccounts', '', 'a', 'sa', { attempts: 1, transient: true, outcomeUnknown: true });
+    const sa = (): ApiOp => op('ServiceAccount a/sa');
+    const applier = (read: () => Promise<Record<string, unknown> | undefined>, fails = 1): Applier & { sent: number } => {
+      const a = {
+        sent: 0,
+        apply: async (): Promise<void> => {
+          a.sent++;
+          if (a.sent <= fails) throw unanswered();
+        },
+        read,
+      };
+      return a;
+    };
+
+    it('is done when reading the object back shows the write took effect', async () => {
+      const a = applier(async () => ({ metadata: { name: 'sa', resourceVersion: '5' }, imagePullSecrets: [{ name: 'p' }] }));
+      const [r] = await executePlan(plan([sa()]), a, { concurrency: 1 });
+      expect([r?.outcome, r?.message, a.sent]).toEqual(['created', 'no answer came back, but reading it back shows it was applied', 1]);
+    });
+
+    it('is sent again when reading back shows it did not', async () => {
+      const a = applier(async () => undefined);
+      const [r] = await executePlan(plan([sa()]), a, { concurrency: 1 });
+      expect([r?.outcome, a.sent]).toEqual(['created', 2]);
+      expect(r?.message).toContain('was not applied, so it was sent again');
+    });
+
+    it('is unknown when the object cannot be read back either, and blocks what depends on it', async () => {
+      const a = applier(async () => {
+        throw new ApiError(0, 'ECONNREFUSED', 'connect ECONNREFUSED', 'get', 'serviceaccounts', '', 'a', 'sa', { attempts: 6, transient: true, outcomeUnknown: false });
+      });
+      const results = await executePlan(plan([sa(), op('ClusterIssuer le', { action: 'update', dependsOn: ['ServiceAccount a/sa'] })]), a, { concurrency: 1 });
+      expect(results.map((x) => x.outcome)).toEqual(['unknown', 'skipped']);
+      expect(results[0]?.message).toMatch(/socket hang up.*reading it back failed too.*may or may not have been applied/);
+      expect(results[1]?.message).toBe('not done because ServiceAccount a/sa unknown');
+      expect(countOutcomes(results).unknown).toBe(1);
+    });
+
+    it('is simply sent again in a server dry run, which stores nothing to read back', async () => {
+      const a = applier(async () => {
+        throw new Error('must not read');
+      });
+      const [r] = await executePlan(plan([sa()]), a, { concurrency: 1, dryRun: true });
+      expect([r?.outcome, a.sent]).toEqual(['created', 2]);
+    });
+  });
+
+  it('starts nothing more once interrupted, and lets what is in flight finish', async () => {
+    const interrupt = new AbortController();
+    const r = recorder();
+    const apply = r.apply.bind(r);
+    r.apply = async (o: ApiOp): Promise<void> => {
+      interrupt.abort(); // Ctrl-C while the first write is in flight
+      await apply(o);
+    };
+    const results = await executePlan(plan([op('Secret a/p'), op('Secret b/p'), op('Secret c/p')]), r, { concurrency: 1, signal: interrupt.signal });
+    expect(results.map((x) => x.outcome)).toEqual(['created', 'skipped', 'skipped']);
+    expect(results[1]?.message).toBe('not started: interrupted');
   });
 });
