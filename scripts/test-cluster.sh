@@ -21,6 +21,23 @@ fi
 passed=0
 failed=0
 status=0
+
+# Fault injection (tools/faults): Toxiproxy and our two proxies, built into the cache, their own go tests first.
+echo "== fault injection tools (tools/faults)" >&2
+if faults_env="$(bash tools/faults/faults.sh build)"; then
+  eval "$faults_env"
+  export TAPACME_TOXIPROXY TAPACME_FAULTPROXY TAPACME_CONNECTPROXY
+else
+  echo "cluster: 0 passed, 1 failed (tools/faults did not build)"
+  exit 1
+fi
+faults_line="$(bash tools/faults/faults.sh test | tail -n 1)"
+rc=$?
+read -r p f <<<"$(sed -E 's/^faults: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"$faults_line")"
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-1}))
+[ "$rc" -eq 0 ] || status=1
+
 for suite in current:v1.21.1 v1.11:v1.11.0; do
   name="${suite%%:*}"
   version="${suite#*:}"

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { HttpsProxyAgent } from 'hpagent';
-import { needsClientNode, staticCredentials } from './credentials.js';
+import { needsClientNode, staticCredentials, validateCredentials } from './credentials.js';
 import { ApiError } from './errors.js';
 import type { ResolvedConfig } from './kubeconfig.js';
 import { KubeconfigError } from './kubeconfig.js';
@@ -134,6 +134,7 @@ export class KubeClient {
    * and proxies through client-node, imported only then.
    */
   static async connect(config: ResolvedConfig, options: ClientOptions = {}): Promise<KubeClient> {
+    validateCredentials(config);
     const maxSockets = options.maxSockets ?? 16;
     const plain = config.server.startsWith('http:');
     // HTTPS_PROXY/NO_PROXY as kubectl reads them, unless the kubeconfig names its own proxy-url.
@@ -261,12 +262,14 @@ export class KubeClient {
         const code = (e as NodeJS.ErrnoException).code ?? '';
         const sent = (e as { sent?: boolean }).sent === true;
         const outcomeUnknown = sent && !READS.has(info.verb);
-        const transient = isTransientNetworkError(code);
+        const retryable = isTransientNetworkError(code);
         const message = `${(e as Error).message} (server ${this.config.server})`;
-        if (transient && !outcomeUnknown && !last) {
+        if (retryable && !outcomeUnknown && !last) {
           await this.pause(info, attempt, undefined, message);
           continue;
         }
+        // --request-timeout is the user's own bound: never extended by retries, but not a configuration error either.
+        const transient = retryable || code === 'REQUEST_TIMEOUT';
         throw new ApiError(0, code || 'NetworkError', message, info.verb, info.resource, info.group, info.namespace, info.name, { attempts: attempt + 1, transient, outcomeUnknown });
       }
       for (const m of this.middleware) m.post?.(info, res.status, performance.now() - started);

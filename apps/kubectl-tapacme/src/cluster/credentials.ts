@@ -22,6 +22,32 @@ function parts(config: ResolvedConfig): { cluster: Obj; user: Obj } {
   return { cluster: clusters[0]?.cluster ?? {}, user: users[0]?.user ?? {} };
 }
 
+const set = (o: Obj, key: string): boolean => o[key] !== undefined && o[key] !== null && o[key] !== '';
+
+/**
+ * client-go's checks of the cluster and user a context picks (clientcmd validation, plus the transport's
+ * "token or basic auth"), so that both credential paths refuse what kubectl refuses, with its words:
+ * data and file both set for the CA, client certificate or client key; a certificate without a key;
+ * two ways to authenticate.
+ */
+export function validateCredentials(config: ResolvedConfig): void {
+  const { cluster, user } = parts(config);
+  const errors: string[] = [];
+  const c = config.clusterName;
+  const u = config.userName;
+  if (set(cluster, 'certificate-authority') && set(cluster, 'certificate-authority-data')) errors.push(`certificate-authority-data and certificate-authority are both specified for ${c}. certificate-authority-data will override.`);
+  const basic = set(user, 'username') || set(user, 'password');
+  if (set(user, 'client-certificate') || set(user, 'client-certificate-data')) {
+    if (set(user, 'client-certificate') && set(user, 'client-certificate-data')) errors.push(`client-cert-data and client-cert are both specified for ${u}. client-cert-data will override.`);
+    if (set(user, 'client-key') && set(user, 'client-key-data')) errors.push(`client-key-data and client-key are both specified for ${u}; client-key-data will override`);
+    if (!set(user, 'client-key') && !set(user, 'client-key-data')) errors.push(`client-key-data or client-key must be specified for ${u} to use the clientCert authentication method.`);
+  }
+  if (user['exec'] !== undefined && user['auth-provider'] !== undefined) errors.push(`authProvider cannot be provided in combination with an exec plugin for ${u}`);
+  if (set(user, 'token') && basic) errors.push(`more than one authentication method found for ${u}; found [token basicAuth], only one is allowed`);
+  if (errors.length > 0) throw new KubeconfigError(`invalid configuration: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`} (in ${config.source})`);
+  if (set(user, 'token-file') && basic) throw new KubeconfigError(`username/password or bearer token may be set, but not both (user ${u} in ${config.source})`);
+}
+
 /** Whether loading credentials needs client-node (exec plugins, auth providers, proxies). */
 export function needsClientNode(config: ResolvedConfig): boolean {
   const { cluster, user } = parts(config);
@@ -43,8 +69,9 @@ function material(data: unknown, file: unknown, what: string): Buffer | undefine
 export function staticCredentials(config: ResolvedConfig): StaticCredentials {
   const { cluster, user } = parts(config);
   const headers: Record<string, string> = {};
+  // As client-go: a token file wins over an inline token (it is read again at request time there).
   const tokenFile = material(undefined, user['token-file'], 'token');
-  const token = typeof user['token'] === 'string' && user['token'] !== '' ? user['token'] : tokenFile?.toString('utf8').trim();
+  const token = tokenFile ? tokenFile.toString('utf8').trim() : typeof user['token'] === 'string' && user['token'] !== '' ? user['token'] : undefined;
   if (token) headers['Authorization'] = `Bearer ${token}`;
   else if (typeof user['username'] === 'string' && user['username'] !== '') {
     headers['Authorization'] = `Basic ${Buffer.from(`${user['username']}:${typeof user['password'] === 'string' ? user['password'] : ''}`).toString('base64')}`;

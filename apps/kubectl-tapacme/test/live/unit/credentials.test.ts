@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { needsClientNode, staticCredentials } from '../../../src/cluster/credentials.js';
+import { needsClientNode, staticCredentials, validateCredentials } from '../../../src/cluster/credentials.js';
 import type { ResolvedConfig } from '../../../src/cluster/kubeconfig.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapacme-creds-'));
@@ -30,12 +30,33 @@ describe('credentials', () => {
     expect(c.headers).toEqual({ Authorization: 'Bearer file-token', 'Impersonate-User': 'jane' });
   });
 
-  it('prefers a token over basic auth, and honours insecure-skip-tls-verify', () => {
-    expect(staticCredentials(config({ 'insecure-skip-tls-verify': true }, { token: 't', username: 'u', password: 'p' }))).toMatchObject({ rejectUnauthorized: false, headers: { Authorization: 'Bearer t' } });
+  it('takes the token file over an inline token, as client-go does at request time, and honours insecure-skip-tls-verify', () => {
+    const tokenFile = join(dir, 'token2');
+    writeFileSync(tokenFile, 'from-file\n');
+    expect(staticCredentials(config({ 'insecure-skip-tls-verify': true }, { token: 'inline', 'token-file': tokenFile }))).toMatchObject({ rejectUnauthorized: false, headers: { Authorization: 'Bearer from-file' } });
     expect(staticCredentials(config({}, { username: 'u', password: 'p' })).headers).toEqual({ Authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
   });
 
   it('names a credential file it cannot read', () => {
     expect(() => staticCredentials(config({}, { 'client-key': join(dir, 'missing.key') }))).toThrow(`cannot read the client key file ${join(dir, 'missing.key')}: no such file`);
+  });
+
+  it('refuses what client-go refuses, in its words', () => {
+    const bad = (cluster: Record<string, unknown>, user: Record<string, unknown>): string => {
+      try {
+        validateCredentials(config(cluster, user));
+        return 'accepted';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(bad({ 'certificate-authority': '/ca', 'certificate-authority-data': 'eA==' }, { token: 't' })).toBe('invalid configuration: certificate-authority-data and certificate-authority are both specified for c. certificate-authority-data will override. (in t)');
+    expect(bad({}, { 'client-certificate': '/c', 'client-certificate-data': 'eA==', 'client-key-data': 'eA==' })).toBe('invalid configuration: client-cert-data and client-cert are both specified for u. client-cert-data will override. (in t)');
+    expect(bad({}, { 'client-certificate-data': 'eA==', 'client-key': '/k', 'client-key-data': 'eA==' })).toBe('invalid configuration: client-key-data and client-key are both specified for u; client-key-data will override (in t)');
+    expect(bad({}, { 'client-certificate-data': 'eA==' })).toContain('client-key-data or client-key must be specified for u');
+    expect(bad({}, { token: 't', username: 'u' })).toContain('more than one authentication method found for u; found [token basicAuth]');
+    expect(bad({}, { 'token-file': '/t', password: 'p' })).toContain('username/password or bearer token may be set, but not both');
+    expect(bad({ 'certificate-authority': '/ca', 'certificate-authority-data': 'eA==' }, { 'client-certificate': '/c', 'client-certificate-data': 'eA==', 'client-key-data': 'eA==' })).toMatch(/^invalid configuration: \[certificate-authority-data .*, client-cert-data .*\]/);
+    expect(bad({ 'certificate-authority-data': 'eA==' }, { 'client-certificate': '/c', 'client-key-data': 'eA==', token: 't' })).toBe('accepted');
   });
 });
