@@ -240,6 +240,25 @@ gen_pki() {
   ) || die "certificate generation with openssl failed"
 }
 
+# A serving certificate for a host name, signed by the test CA and served by SNI (--tls-sni-cert-key)
+# beside the API server's own self-signed one: tests that need a name which is not localhost or a
+# loopback literal (HTTPS_PROXY is never used for those) map it to 127.0.0.1 in their own /etc/hosts.
+named_host="apiserver.tapacme.test"
+gen_named_cert() {
+  [ -f "$pki/apiserver-named.crt" ] && return
+  (
+    cd "$pki"
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout apiserver-named.key -out apiserver-named.csr -subj "/CN=$named_host" 2>/dev/null
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:%s\n' "$named_host" > named.ext
+    openssl x509 -req -in apiserver-named.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile named.ext -out apiserver-named.crt.tmp 2>/dev/null
+    rm -f apiserver-named.csr named.ext
+    chmod 600 apiserver-named.key
+    mv apiserver-named.crt.tmp apiserver-named.crt
+  ) || die "generating the named serving certificate with openssl failed"
+}
+
 b64() { base64 -w0 < "$1"; }
 
 write_kubeconfig() { # <file> <server> <ca file> <user> <cert stem>
@@ -296,6 +315,7 @@ start_servers() {
     --etcd-servers "http://127.0.0.1:$etcd_port" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
     --cert-dir "$pki/serving" \
+    --tls-sni-cert-key "$pki/apiserver-named.crt,$pki/apiserver-named.key:$named_host" \
     --client-ca-file "$pki/ca.crt" \
     --authorization-mode Node,RBAC \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
@@ -345,6 +365,7 @@ start() {
   local attempt
   mkdir -p "$logs"
   gen_pki
+  gen_named_cert
   for attempt in 1 2 3; do
     start_servers && break
     if [ "$attempt" -lt 3 ] && grep -qs 'address already in use' "$logs/etcd.log" "$logs/kube-apiserver.log"; then
