@@ -87,6 +87,8 @@ export interface ClientOptions {
 interface Transport {
   module: typeof https | typeof http;
   agent: http.Agent;
+  /** Watch streams hold their connection for minutes: they get their own, so they never starve requests. */
+  watchAgent: http.Agent;
   headers: Record<string, string>;
   auth?: string;
 }
@@ -145,9 +147,14 @@ export class KubeClient {
         ...(creds.ca ? { ca: creds.ca } : {}), ...(creds.cert ? { cert: creds.cert as Buffer } : {}), ...(creds.key ? { key: creds.key as Buffer } : {}),
         ...(creds.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}), ...(creds.servername ? { servername: creds.servername } : {}),
       };
+      const makeAgent = (max: number): http.Agent => {
+        const opts = { ...tls, maxSockets: max, keepAlive: max !== Infinity };
+        return plain ? new http.Agent(opts) : envProxy ? new HttpsProxyAgent({ ...opts, proxy: envProxy }) : new https.Agent(opts);
+      };
       const t: Transport = {
         module: plain ? http : https,
-        agent: agent ?? (plain ? new http.Agent({ keepAlive: true, maxSockets }) : envProxy ? new HttpsProxyAgent({ ...tls, proxy: envProxy }) : new https.Agent(tls)),
+        agent: agent ?? makeAgent(maxSockets),
+        watchAgent: agent ?? makeAgent(Infinity),
         headers: { 'User-Agent': USER_AGENT, Accept: 'application/json', ...headers },
       };
       if (auth) t.auth = auth;
@@ -187,6 +194,7 @@ export class KubeClient {
   /** Close idle connections so the process can exit. */
   close(): void {
     this.transport.agent.destroy();
+    this.transport.watchAgent.destroy();
   }
 
   private url(path: string, query: Record<string, string>): URL {
@@ -326,7 +334,7 @@ export class KubeClient {
       finished = true;
       done(err);
     };
-    const req = this.transport.module.request(this.url(path, q), { method: 'GET', agent: this.transport.agent, headers: this.headers(), ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
+    const req = this.transport.module.request(this.url(path, q), { method: 'GET', agent: this.transport.watchAgent, headers: this.headers(), ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
       const status = res.statusCode ?? 0;
       for (const m of this.middleware) m.post?.(info, status, 0);
       res.setEncoding('utf8');
