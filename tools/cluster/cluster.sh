@@ -105,6 +105,8 @@ go_build() {
 }
 
 build() {
+  # Nothing to build: do not queue behind another checkout's unrelated build holding the lock.
+  [ -x "$k8s_bin/kube-apiserver" ] && [ -x "$k8s_bin/kubectl" ] && [ -x "$etcd_bin/etcd" ] && return
   # One build at a time per cache, whichever checkout asks.
   mkdir -p "$cache/bin"
   exec 8>"$cache/bin/.build.lock"

@@ -340,6 +340,7 @@ export class KubeClient {
       res.setEncoding('utf8');
       let buf = '';
       if (status !== 200) {
+        res.on('error', finish);
         res.on('data', (c: string) => (buf += c));
         res.on('end', () => finish(Object.assign(new ApiError(status, http.STATUS_CODES[status] ?? 'Error', buf.slice(0, 300), 'watch', info.resource, '', undefined, undefined), { statusCode: status })));
         return;
@@ -360,6 +361,7 @@ export class KubeClient {
           if (event.type && event.object) onEvent(event.type, event.object);
         }
       });
+      res.on('error', finish);
       res.on('close', () => finish(res.complete ? null : Object.assign(new Error('the watch stream was cut'), { code: 'ECONNRESET' })));
     });
     req.setTimeout(this.idleMs, () => {

@@ -69,9 +69,9 @@ function material(data: unknown, file: unknown, what: string): Buffer | undefine
 export function staticCredentials(config: ResolvedConfig): StaticCredentials {
   const { cluster, user } = parts(config);
   const headers: Record<string, string> = {};
-  // As client-go: a token file wins over an inline token (it is read again at request time there).
-  const tokenFile = material(undefined, user['token-file'], 'token');
-  const token = tokenFile ? tokenFile.toString('utf8').trim() : typeof user['token'] === 'string' && user['token'] !== '' ? user['token'] : undefined;
+  // As kubectl 1.36 does (measured): an inline token is sent, and a token file beside it is not read.
+  const inline = typeof user['token'] === 'string' && user['token'] !== '' ? user['token'] : undefined;
+  const token = inline ?? material(undefined, user['token-file'], 'token')?.toString('utf8').trim();
   if (token) headers['Authorization'] = `Bearer ${token}`;
   else if (typeof user['username'] === 'string' && user['username'] !== '') {
     headers['Authorization'] = `Basic ${Buffer.from(`${user['username']}:${typeof user['password'] === 'string' ? user['password'] : ''}`).toString('base64')}`;

@@ -79,7 +79,7 @@ describe('HTTPS_PROXY and NO_PROXY, as kubectl', () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
     const k = await kubectlWhoami(named, { https_proxy: dead });
     expect(k.code).not.toBe(0);
-    expect(k.stderr).toMatch(/proxyconnect tcp: dial tcp 127\.0\.0\.1:\d+: connect: connection refused/);
+    expect(k.stderr).toMatch(/The connection to the server apiserver\.tapacme\.test:\d+ was refused/);
     const ours = await scan(named, { https_proxy: dead });
     expect(ours.code).toBe(1);
     expect(ours.stderr).toMatch(/ECONNREFUSED 127\.0\.0\.1:\d+/);

@@ -30,10 +30,8 @@ describe('credentials', () => {
     expect(c.headers).toEqual({ Authorization: 'Bearer file-token', 'Impersonate-User': 'jane' });
   });
 
-  it('takes the token file over an inline token, as client-go does at request time, and honours insecure-skip-tls-verify', () => {
-    const tokenFile = join(dir, 'token2');
-    writeFileSync(tokenFile, 'from-file\n');
-    expect(staticCredentials(config({ 'insecure-skip-tls-verify': true }, { token: 'inline', 'token-file': tokenFile }))).toMatchObject({ rejectUnauthorized: false, headers: { Authorization: 'Bearer from-file' } });
+  it('sends an inline token and leaves a token file beside it unread, as kubectl does, and honours insecure-skip-tls-verify', () => {
+    expect(staticCredentials(config({ 'insecure-skip-tls-verify': true }, { token: 'inline', 'token-file': join(dir, 'missing-token') }))).toMatchObject({ rejectUnauthorized: false, headers: { Authorization: 'Bearer inline' } });
     expect(staticCredentials(config({}, { username: 'u', password: 'p' })).headers).toEqual({ Authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
   });
 
