@@ -222,14 +222,23 @@ export class KubeClient {
     }
     return new Promise((resolve, reject) => {
       let sent = false;
-      const fail = (e: Error): void => reject(Object.assign(e, { sent }));
+      const fail = (e: Error): void => {
+        clearTimeout(total);
+        idle.stop();
+        reject(Object.assign(e, { sent }));
+      };
       const req = this.transport.module.request(this.url(info.path, query), { method: info.method, agent: this.transport.agent, headers, ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
+        idle.touch();
         // Decoded as it arrives: a large page is never held as chunks, a joined buffer and a string at once.
         res.setEncoding('utf8');
         let text = '';
-        res.on('data', (c: string) => (text += c));
+        res.on('data', (c: string) => {
+          idle.touch();
+          text += c;
+        });
         res.on('end', () => {
           clearTimeout(total);
+          idle.stop();
           resolve({ status: res.statusCode ?? 0, text, retryAfter: res.headers['retry-after'] });
         });
         res.on('error', fail);
@@ -237,12 +246,10 @@ export class KubeClient {
       const total = this.config.timeoutMs > 0
         ? setTimeout(() => req.destroy(Object.assign(new Error(`no complete answer within ${this.config.timeoutMs / 1000} s (--request-timeout)`), { code: 'REQUEST_TIMEOUT' })), this.config.timeoutMs)
         : undefined;
-      req.setTimeout(this.idleMs, () => req.destroy(Object.assign(new Error(`no data from the API server for ${this.idleMs / 1000} s`), { code: 'IDLE_TIMEOUT' })));
+      // Our own clock, from the start: a socket timeout would not cover a TLS handshake that stalls.
+      const idle = idleTimer(this.idleMs, () => req.destroy(Object.assign(new Error(`no data from the API server for ${this.idleMs / 1000} s`), { code: 'IDLE_TIMEOUT' })));
       req.on('finish', () => (sent = true));
-      req.on('error', (e) => {
-        clearTimeout(total);
-        fail(e);
-      });
+      req.on('error', fail);
       req.end(body);
     });
   }
@@ -330,11 +337,19 @@ export class KubeClient {
     for (const m of this.middleware) m.pre?.(info);
     let finished = false;
     const finish = (err: unknown): void => {
+      idle.stop();
       if (finished) return;
       finished = true;
       done(err);
     };
+    // Silence for the idle bound ends the stream as if the server had closed it: the informer resumes.
+    const idle = idleTimer(this.idleMs, () => {
+      this.stats.idleWatches++;
+      finish(null);
+      req.destroy();
+    });
     const req = this.transport.module.request(this.url(path, q), { method: 'GET', agent: this.transport.watchAgent, headers: this.headers(), ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
+      idle.touch();
       const status = res.statusCode ?? 0;
       for (const m of this.middleware) m.post?.(info, status, 0);
       res.setEncoding('utf8');
@@ -346,6 +361,7 @@ export class KubeClient {
         return;
       }
       res.on('data', (c: string) => {
+        idle.touch();
         buf += c;
         for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
           const line = buf.slice(0, i).trim();
@@ -364,17 +380,12 @@ export class KubeClient {
       res.on('error', finish);
       res.on('close', () => finish(res.complete ? null : Object.assign(new Error('the watch stream was cut'), { code: 'ECONNRESET' })));
     });
-    req.setTimeout(this.idleMs, () => {
-      this.stats.idleWatches++;
-      finished = true;
-      req.destroy();
-      done(null);
-    });
     req.on('error', finish);
     req.end();
     return {
       abort: () => {
         finished = true;
+        idle.stop();
         req.destroy();
       },
     };
@@ -442,6 +453,18 @@ export class KubeClient {
       { query, body: JSON.stringify(body), contentType: 'application/apply-patch+yaml' },
     );
   }
+}
+
+/** Fires after ms without a touch; touched on every chunk received. */
+function idleTimer(ms: number, onIdle: () => void): { touch(): void; stop(): void } {
+  let timer = setTimeout(onIdle, ms);
+  return {
+    touch: () => {
+      clearTimeout(timer);
+      timer = setTimeout(onIdle, ms);
+    },
+    stop: () => clearTimeout(timer),
+  };
 }
 
 function sleep(ms: number): Promise<void> {

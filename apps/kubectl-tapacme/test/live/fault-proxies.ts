@@ -131,6 +131,14 @@ export class Toxiproxy {
     await fetch(`${this.api}/proxies/apiserver/toxics/${name}`, { method: 'DELETE' });
   }
 
+  /** Cut every connection through the proxy (disabling it closes them all), and let new ones in again. */
+  async cut(): Promise<void> {
+    for (const enabled of [false, true]) {
+      const r = await fetch(`${this.api}/proxies/apiserver`, { method: 'POST', body: JSON.stringify({ enabled }) });
+      if (!r.ok) throw new Error(`toxiproxy: ${r.status} ${await r.text()}`);
+    }
+  }
+
   async clear(): Promise<void> {
     const r = await fetch(`${this.api}/proxies/apiserver/toxics`);
     for (const t of (await r.json()) as { name: string }[]) await this.remove(t.name);
