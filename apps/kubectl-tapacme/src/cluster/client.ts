@@ -357,7 +357,8 @@ export class KubeClient {
       if (status !== 200) {
         res.on('error', finish);
         res.on('data', (c: string) => (buf += c));
-        res.on('end', () => finish(Object.assign(new ApiError(status, http.STATUS_CODES[status] ?? 'Error', buf.slice(0, 300), 'watch', info.resource, '', undefined, undefined), { statusCode: status })));
+        // ApiError carries statusCode, which ListWatch reads (410: list again).
+        res.on('end', () => finish(new ApiError(status, http.STATUS_CODES[status] ?? 'Error', buf.slice(0, 300), 'watch', info.resource, '', undefined, undefined)));
         return;
       }
       res.on('data', (c: string) => {
