@@ -1,4 +1,5 @@
-// Connection problems end with a message that says what to do, exit code 2, and nothing written.
+// Connection problems end with a message that says what to do and nothing written: exit code 2 for a
+// configuration to fix, 1 for a server that still does not answer after the retries.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +18,9 @@ describe('connection errors', () => {
 
   it('a server that does not answer', async () => {
     const r = await tapacme(['fix', 'x', '--yes', '--server', 'https://127.0.0.1:1', '--insecure-skip-tls-verify', '--token', 'x'], { env: { KUBECONFIG: '' } });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error: cannot get customresourcedefinitions\.apiextensions\.k8s\.io: connect ECONNREFUSED 127\.0\.0\.1:1 \(server https:\/\/127\.0\.0\.1:1\)/);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/warning: get customresourcedefinitions "[^"]+": connect ECONNREFUSED 127\.0\.0\.1:1 \(server https:\/\/127\.0\.0\.1:1\); attempt 2 of 6/);
+    expect(r.stderr).toMatch(/error: cannot get customresourcedefinitions\.apiextensions\.k8s\.io: connect ECONNREFUSED 127\.0\.0\.1:1 \(server https:\/\/127\.0\.0\.1:1\) \(gave up after 6 attempts\)/);
     expect(r.stderr).toContain('Nothing was changed.');
   });
 
