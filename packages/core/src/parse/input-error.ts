@@ -10,7 +10,8 @@ export interface InputError {
 }
 
 /**
- * What went wrong: 'template' for Helm/Jinja/Go templates, 'syntax' for YAML errors, 'conversion'
- * for a well-formed document that cannot become a value (too many aliases, say), 'read' for I/O.
+ * What went wrong: 'template' for Helm/Jinja/Go templates, 'syntax' for YAML errors, 'nesting' for
+ * YAML nested too deep to read, 'conversion' for a well-formed document that cannot become a value
+ * (too many aliases, say), 'read' for I/O.
  */
-export type InputErrorCode = 'template' | 'syntax' | 'conversion' | 'read' | 'object';
+export type InputErrorCode = 'template' | 'syntax' | 'nesting' | 'conversion' | 'read' | 'object';

@@ -5,8 +5,9 @@ import { isObj } from '../model/value.js';
 import { SourceText } from '../text/source-text.js';
 import type { Range } from '../text/source-text.js';
 import type { InputError } from './input-error.js';
-import { readSimpleYaml } from './simple-yaml.js';
-import type { SimpleDocument, SimpleNode } from './simple-yaml.js';
+import { excessNesting, MAX_NESTING_DEPTH } from './nesting.js';
+import { readSimpleYaml, simpleValue, topLevelScalar } from './simple-yaml.js';
+import type { SimpleNode, StreamDocument } from './simple-yaml.js';
 import { findTemplateMarker, templateMessage } from './template-markers.js';
 
 /** Kinds whose plain value the rules read; other documents are parsed but never converted. */
@@ -33,8 +34,9 @@ export interface LocatedNode {
 /**
  * A file parsed into YAML documents and the Kubernetes objects they hold, with their source positions.
  *
- * Plain block YAML is read by the fast reader (simple-yaml.ts); `yaml`'s own documents, which fixes
- * edit, are then made only when asked for. Anything else is parsed by `yaml` from the start.
+ * The fast reader (simple-yaml.ts) reads the documents it can; `yaml` parses each document it leaves,
+ * on its own. `yaml`'s documents of the whole text, which fixes edit, are made only when asked for.
+ * A text the fast reader leaves whole (templates, ytt, directives) is parsed by `yaml` from the start.
  */
 export class ParsedFile {
   readonly fileName: string;
@@ -43,54 +45,104 @@ export class ParsedFile {
   readonly errors: InputError[] = [];
   /** Documents that failed to parse; their objects are not reported or edited. */
   readonly brokenDocs = new Set<number>();
-  /** The fast reader's documents, when it could read the whole text. */
-  private readonly simple: SimpleDocument[] | undefined;
+  /** The documents as the fast reader split them, when it could split the text. */
+  private stream: StreamDocument[] | undefined;
+  /** `yaml`'s parse of each document the fast reader left, with where its text begins. */
+  private readonly leftDocs = new Map<number, { doc: Document.Parsed; offset: number }>();
+  private syntaxErrors = false;
+  private tooDeep = false;
   private yamlDocs: Document.Parsed[] | undefined;
   private slices: (ParsedFile | undefined)[] = [];
 
   constructor(fileName: string, text: string, options: { yamlOnly?: boolean } = {}) {
     this.fileName = fileName;
     this.source = new SourceText(text);
-    this.simple = options.yamlOnly ? undefined : readSimpleYaml(text);
-    if (this.simple) {
-      this.isYtt = false;
-      this.collectSimple(this.simple);
-      return;
+    this.isYtt = false;
+    try {
+      this.stream = options.yamlOnly ? undefined : readSimpleYaml(text);
+      if (this.stream && !this.collectStream(this.stream)) {
+        // A document the reader left is broken, or several to `yaml`: where a broken document ends
+        // (an unclosed quote runs past `---`) only the whole text tells, so read it with `yaml`.
+        this.stream = undefined;
+        this.objects.length = 0;
+        this.errors.length = 0;
+        this.brokenDocs.clear();
+        this.leftDocs.clear();
+        this.syntaxErrors = false;
+      }
+      if (this.stream) return;
+      const deep = excessNesting(text);
+      if (deep !== -1) {
+        this.nestingError(deep, 0);
+        return;
+      }
+      this.isYtt = /(^|\s)#@/m.test(text);
+      this.checkTemplate();
+      if (this.errors.length === 0) this.collect(this.docs, 0);
+    } catch (err) {
+      // The last guard: a stack overflow anywhere in reading is this file's error, not the run's.
+      if (!(err instanceof RangeError)) throw err;
+      this.objects.length = 0;
+      this.nestingError(0, 0);
     }
-    this.isYtt = /(^|\s)#@/m.test(text);
-    this.checkTemplate();
-    if (this.errors.length === 0) this.collect();
   }
 
   /** `yaml`'s documents: what fixes edit. Parsed on first use for text the fast reader read. */
   get docs(): Document.Parsed[] {
-    if (!this.yamlDocs) {
-      const docs = parseAllDocuments(this.source.text, { merge: true, prettyErrors: false }) as Document.Parsed[];
-      this.yamlDocs = Array.isArray(docs) ? docs : [];
-    }
+    // Text nested past the limit is never given to `yaml`, whose recursion it could overflow.
+    if (!this.yamlDocs) this.yamlDocs = this.tooDeep ? [] : parseDocuments(this.source.text);
     return this.yamlDocs;
   }
 
   get docCount(): number {
-    return this.simple ? this.simple.length : this.docs.length;
+    if (this.stream) return this.stream.length;
+    return this.tooDeep ? countDocuments(this.source.text) : this.docs.length;
   }
 
-  /** Some document has YAML syntax errors (the fast reader reads only text without any). */
+  /** Some document has YAML syntax errors, or nests too deep to read. */
   get hasSyntaxErrors(): boolean {
-    return !this.simple && this.docs.some((d) => d.errors.length > 0);
+    return this.syntaxErrors || (!this.stream && this.docs.some((d) => d.errors.length > 0));
   }
 
   /** Carvel ytt files are YAML whose `#@` comments compute values at render time. */
   readonly isYtt: boolean;
 
-  private collectSimple(docs: readonly SimpleDocument[]): void {
-    docs.forEach((doc, docIndex) => {
-      const value = doc.value;
-      if (!isObj(value)) return;
-      const kind = value['kind'];
-      if (typeof kind !== 'string') return;
-      if (kind.endsWith('List') && Array.isArray(value['items'])) this.pushListItems(value, docIndex);
-      else if (RELEVANT_KINDS.has(kind)) this.pushObject(value, docIndex, []);
+  /** Objects of the fast reader's documents, and of `yaml`'s for those it left; false if one it left is broken or several. */
+  private collectStream(docs: readonly StreamDocument[]): boolean {
+    const text = this.source.text;
+    for (let docIndex = 0; docIndex < docs.length; docIndex++) {
+      const doc = docs[docIndex] as StreamDocument;
+      if (doc.type === 'left') {
+        if (excessNesting(text, doc.from, doc.to) !== -1) return false;
+        const parsed = parseDocuments(text.slice(doc.from, doc.to));
+        if (parsed.length !== 1 || (parsed[0] as Document.Parsed).errors.length > 0) return false;
+        const yamlDoc = parsed[0] as Document.Parsed;
+        this.leftDocs.set(docIndex, { doc: yamlDoc, offset: doc.from });
+        this.collectDoc(yamlDoc, docIndex, doc.from);
+        continue;
+      }
+      // Only documents whose kind a rule reads are converted to values.
+      const kind = topLevelScalar(doc.node, 'kind');
+      if (typeof kind !== 'string') continue;
+      if (kind.endsWith('List')) {
+        const value = simpleValue(doc.node);
+        if (isObj(value) && Array.isArray(value['items'])) this.pushListItems(value, docIndex);
+      } else if (RELEVANT_KINDS.has(kind)) this.pushObject(simpleValue(doc.node), docIndex, []);
+    }
+    return true;
+  }
+
+  private nestingError(offset: number, docIndex: number): void {
+    this.tooDeep = true;
+    const range = this.source.rangeAt(offset, Math.min(offset + 1, this.source.text.length));
+    this.brokenDocs.add(docIndex);
+    this.syntaxErrors = true;
+    this.errors.push({
+      fileName: this.fileName,
+      line: range.start.line + 1,
+      code: 'nesting',
+      message: `YAML nested more than ${MAX_NESTING_DEPTH} levels deep; no manifest needs that many: check what generated this file`,
+      range,
     });
   }
 
@@ -126,40 +178,45 @@ export class ParsedFile {
     return ranges.sort((a, b) => a[0] - b[0]);
   }
 
-  private collect(): void {
-    this.docs.forEach((doc, docIndex) => {
-      if (doc.errors.length > 0) {
-        this.brokenDocs.add(docIndex);
-        for (const err of doc.errors) {
-          // Errors found at the end of the text (an unclosed bracket) point at its last line.
-          const start = Math.min(err.pos[0], this.source.text.trimEnd().length);
-          const range = this.source.rangeAt(start, Math.max(Math.min(err.pos[1], this.source.text.length), start));
-          this.errors.push({
-            fileName: this.fileName,
-            line: range.start.line + 1,
-            code: 'syntax',
-            message: `YAML syntax error: ${firstLine(err.message)}; fix the YAML and run again`,
-            range,
-          });
-        }
-        return;
-      }
-      if (this.isYtt) fillYttValues(doc, this.source.text);
-      const contents = doc.contents;
-      if (!isMap(contents)) return;
-      const kind = scalarValue(contents.get('kind', true));
-      if (typeof kind !== 'string') return;
-      if (kind.endsWith('List') && isSeq(contents.get('items', true))) {
-        this.collectList(doc, docIndex);
-        return;
-      }
-      if (!RELEVANT_KINDS.has(kind)) return;
-      this.pushObject(this.toJs(doc, docIndex), docIndex, []);
-    });
+  private collect(docs: readonly Document.Parsed[], offset: number): void {
+    docs.forEach((doc, docIndex) => this.collectDoc(doc, docIndex, offset));
   }
 
-  private collectList(doc: Document.Parsed, docIndex: number): void {
-    this.pushListItems(this.toJs(doc, docIndex), docIndex);
+  /** Errors and objects of one of `yaml`'s documents, parsed from the text at `offset`. */
+  private collectDoc(doc: Document.Parsed, docIndex: number, offset: number): void {
+    if (doc.errors.length > 0) {
+      this.brokenDocs.add(docIndex);
+      this.syntaxErrors = true;
+      for (const err of doc.errors) {
+        // Errors found at the end of the text (an unclosed bracket) point at its last line.
+        const start = Math.min(err.pos[0] + offset, this.source.text.trimEnd().length);
+        const range = this.source.rangeAt(start, Math.max(Math.min(err.pos[1] + offset, this.source.text.length), start));
+        const overflow = /call stack|stack overflow/i.test(err.message);
+        this.errors.push({
+          fileName: this.fileName,
+          line: range.start.line + 1,
+          code: overflow ? 'nesting' : 'syntax',
+          message: overflow ? `YAML nested too deep to read; no manifest needs that many levels: check what generated this file` : `YAML syntax error: ${firstLine(err.message)}; fix the YAML and run again`,
+          range,
+        });
+      }
+      return;
+    }
+    if (this.isYtt) fillYttValues(doc, this.source.text);
+    const contents = doc.contents;
+    if (!isMap(contents)) return;
+    const kind = scalarValue(contents.get('kind', true));
+    if (typeof kind !== 'string') return;
+    if (kind.endsWith('List') && isSeq(contents.get('items', true))) {
+      this.collectList(doc, docIndex, offset);
+      return;
+    }
+    if (!RELEVANT_KINDS.has(kind)) return;
+    this.pushObject(this.toJs(doc, docIndex, offset), docIndex, []);
+  }
+
+  private collectList(doc: Document.Parsed, docIndex: number, offset: number): void {
+    this.pushListItems(this.toJs(doc, docIndex, offset), docIndex);
   }
 
   /** The items of a `kind: List` value whose kind a rule reads. */
@@ -171,14 +228,14 @@ export class ParsedFile {
     });
   }
 
-  private toJs(doc: Document.Parsed, docIndex: number): unknown {
+  private toJs(doc: Document.Parsed, docIndex: number, offset: number): unknown {
     try {
       return doc.toJS({ maxAliasCount: 10_000 });
     } catch (err) {
       this.brokenDocs.add(docIndex);
       this.errors.push({
         fileName: this.fileName,
-        line: doc.range ? this.source.positionAt(doc.range[0]).line + 1 : 1,
+        line: doc.range ? this.source.positionAt(doc.range[0] + offset).line + 1 : 1,
         code: 'conversion',
         message: `cannot read this YAML document: ${(err as Error).message}`,
       });
@@ -201,53 +258,18 @@ export class ParsedFile {
   /** Walk a path from a document's root through maps, sequences, aliases and merge keys. */
   locateNode(docIndex: number, path: JsonPath): LocatedNode | undefined {
     const doc = this.docs[docIndex];
-    if (!doc) return undefined;
-    let node: Node | null = doc.contents;
-    let pair: Pair<unknown, unknown> | undefined;
-    let parent: Node | undefined;
-    let viaAlias = false;
-    for (const seg of path) {
-      if (node && isAlias(node)) {
-        node = (node.resolve(doc) as Node | undefined) ?? null;
-        viaAlias = true;
-      }
-      if (!node) return undefined;
-      parent = node;
-      if (typeof seg === 'number') {
-        if (!isSeq(node)) return undefined;
-        node = (node.items[seg] as Node | undefined) ?? null;
-        pair = undefined;
-        if (node === undefined) return undefined;
-      } else {
-        if (!isMap(node)) return undefined;
-        const found = findPair(doc, node, seg);
-        if (!found) return undefined;
-        pair = found.pair;
-        if (found.viaMerge) viaAlias = true;
-        parent = found.map;
-        node = (found.pair.value as Node | null) ?? null;
-      }
-    }
-    if (node && isAlias(node)) {
-      node = (node.resolve(doc) as Node | undefined) ?? null;
-      viaAlias = true;
-    }
-    const located: LocatedNode = { node, viaAlias };
-    if (pair) located.pair = pair;
-    if (parent) located.parent = parent;
-    return located;
-  }
-
-  /** Source range of a path: its key, its value, or both. Falls back to the nearest located ancestor. */
-  locate(docIndex: number, path: JsonPath, part: NodePart = 'key'): Range | undefined {
-    const at = this.locateOffsets(docIndex, path, part);
-    return at && this.source.rangeAt(at[0], at[1]);
+    return doc && locateIn(doc, path);
   }
 
   /** `locate` as offsets. */
   private locateOffsets(docIndex: number, path: JsonPath, part: NodePart = 'key'): [number, number] | undefined {
-    const doc = this.simple?.[docIndex];
-    if (!doc) return this.locateInYaml(docIndex, path, part);
+    const doc = this.stream?.[docIndex];
+    if (!doc) return locateInYaml(this.docs[docIndex], path, part);
+    if (doc.type === 'left') {
+      const left = this.leftDocs.get(docIndex);
+      const at = left && locateInYaml(left.doc, path, part);
+      return at && [at[0] + doc.from, at[1] + doc.from];
+    }
     const found = locateSimple(doc.node, path, part);
     if (!found || !(doc.hasLineComments && found.collection)) return found?.offsets;
     // Full-line comments can stretch a collection's range in `yaml`: ask it, for this document only.
@@ -256,20 +278,78 @@ export class ParsedFile {
       slice = new ParsedFile(this.fileName, this.source.text.slice(doc.from, doc.to), { yamlOnly: true });
       this.slices[docIndex] = slice;
     }
-    const at = slice.locateInYaml(0, path, part);
+    const at = locateInYaml(slice.docs[0], path, part);
     return at && [at[0] + doc.from, at[1] + doc.from];
   }
 
-  private locateInYaml(docIndex: number, path: JsonPath, part: NodePart): [number, number] | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const loc = this.locateNode(docIndex, path.slice(0, n));
-      if (!loc) continue;
-      const keyNode = loc.pair && isScalar(loc.pair.key) ? loc.pair.key : undefined;
-      const at = pick(keyNode?.range ?? undefined, loc.node?.range ?? undefined, part);
-      if (at) return at;
-    }
-    return undefined;
+  /** Source range of a path: its key, its value, or both. Falls back to the nearest located ancestor. */
+  locate(docIndex: number, path: JsonPath, part: NodePart = 'key'): Range | undefined {
+    const at = this.locateOffsets(docIndex, path, part);
+    return at && this.source.rangeAt(at[0], at[1]);
   }
+}
+
+/** How many documents a text holds, counted by its `---` lines, for text `yaml` is not given. */
+function countDocuments(text: string): number {
+  const markers = text.match(/^---(?=[ \t\r\n]|$)/gm)?.length ?? 0;
+  return markers + (text.startsWith('---') ? 0 : 1);
+}
+
+/** Parse a text into `yaml`'s documents. */
+function parseDocuments(text: string): Document.Parsed[] {
+  const docs = parseAllDocuments(text, { merge: true, prettyErrors: false }) as Document.Parsed[];
+  return Array.isArray(docs) ? docs : [];
+}
+
+/** Walk a path from a document's root through maps, sequences, aliases and merge keys. */
+function locateIn(doc: Document.Parsed, path: JsonPath): LocatedNode | undefined {
+  let node: Node | null = doc.contents;
+  let pair: Pair<unknown, unknown> | undefined;
+  let parent: Node | undefined;
+  let viaAlias = false;
+  for (const seg of path) {
+    if (node && isAlias(node)) {
+      node = (node.resolve(doc) as Node | undefined) ?? null;
+      viaAlias = true;
+    }
+    if (!node) return undefined;
+    parent = node;
+    if (typeof seg === 'number') {
+      if (!isSeq(node)) return undefined;
+      node = (node.items[seg] as Node | undefined) ?? null;
+      pair = undefined;
+      if (node === undefined) return undefined;
+    } else {
+      if (!isMap(node)) return undefined;
+      const found = findPair(doc, node, seg);
+      if (!found) return undefined;
+      pair = found.pair;
+      if (found.viaMerge) viaAlias = true;
+      parent = found.map;
+      node = (found.pair.value as Node | null) ?? null;
+    }
+  }
+  if (node && isAlias(node)) {
+    node = (node.resolve(doc) as Node | undefined) ?? null;
+    viaAlias = true;
+  }
+  const located: LocatedNode = { node, viaAlias };
+  if (pair) located.pair = pair;
+  if (parent) located.parent = parent;
+  return located;
+}
+
+/** `locate` in one of `yaml`'s documents. */
+function locateInYaml(doc: Document.Parsed | undefined, path: JsonPath, part: NodePart): [number, number] | undefined {
+  if (!doc) return undefined;
+  for (let n = path.length; n >= 0; n--) {
+    const loc = locateIn(doc, path.slice(0, n));
+    if (!loc) continue;
+    const keyNode = loc.pair && isScalar(loc.pair.key) ? loc.pair.key : undefined;
+    const at = pick(keyNode?.range ?? undefined, loc.node?.range ?? undefined, part);
+    if (at) return at;
+  }
+  return undefined;
 }
 
 /** The offsets `locate` answers from a key's and a value's range. */

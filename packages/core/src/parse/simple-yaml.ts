@@ -1,13 +1,14 @@
 import { parse as parseYaml } from 'yaml';
+import { MAX_NESTING_DEPTH } from './nesting.js';
 
 /**
- * A fast reader for the plain block YAML that manifests are mostly written in: block maps and
- * sequences, single-line plain and quoted scalars, one-line flow sequences and `{}`/`[]`, comments,
- * `---` between documents, LF or CRLF. It gives the same values and the same node ranges as the
- * `yaml` package for that subset, about ten times faster, and gives up (returns undefined) on
- * anything else, so the caller parses the text with `yaml` instead: anchors, aliases, tags, block
- * scalars, multi-line scalars, directives, merge keys, ytt and template markers, tabs, a BOM,
- * and anything `yaml` would report as an error.
+ * A fast reader for the YAML that manifests are mostly written in: block maps and sequences, flow
+ * collections on one line or over several, single-line plain and quoted scalars, comments, `---`
+ * between documents, LF or CRLF. It gives the same values and the same node ranges as the `yaml`
+ * package for that subset, several times faster, and leaves each document it cannot read exactly to
+ * `yaml`: anchors, aliases, tags, block scalars, multi-line scalars, tabs, nesting past
+ * MAX_NESTING_DEPTH, and anything `yaml` would report as an error. A few things make it leave the
+ * whole text to `yaml`: directives, `...` markers, template markers, ytt annotations, a BOM.
  *
  * Scalars are typed by `yaml` itself (core schema), so `0o17`, `.inf` or `~` mean what they mean there.
  * Full-line comments make `yaml` extend some collection ranges over them; documents that have any
@@ -42,33 +43,65 @@ export interface SimpleEntry {
   value: SimpleNode;
 }
 
+/** A document the reader read. */
 export interface SimpleDocument {
+  type: 'read';
   /** Where the document's own text begins (after its `---` line) and ends (before the next marker). */
   from: number;
   to: number;
   node: SimpleNode | null;
-  value: unknown;
   /** The document has full-line comments: collection ranges may differ from `yaml`'s, ask it. */
   hasLineComments: boolean;
 }
 
+/** A document left to `yaml`: the text from its `---` line (or the stream's start) to the next marker line. */
+export interface LeftDocument {
+  type: 'left';
+  from: number;
+  to: number;
+}
+
+export type StreamDocument = SimpleDocument | LeftDocument;
+
 class GiveUp extends Error {}
 const GIVE_UP = new GiveUp();
 
-// Cheap whole-text reasons to leave the text to `yaml`: tabs, control characters, lone CRs, directives, `...` markers,
-// template markers, ytt annotations, a BOM.
+// Reasons to leave the whole text to `yaml`: directives, `...` markers, template markers, ytt annotations, a BOM.
+const WHOLE_TEXT = /(?:^|\n)(?:%|\.\.\.(?:[ \t\r\n]|$))|\{\{|\{%|\{#|#@|#!|^\ufeff/;
+// Reasons to leave one document to `yaml`: tabs, control characters, lone CRs, BOMs, line separators.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const UNSUPPORTED = /[\t\0-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufeff]|\r(?!\n)|(?:^|\n)(?:%|\.\.\.(?:[ \r\n]|$))|\{\{|\{%|\{#|#@|#!/;
+const UNSUPPORTED = /[\t\0-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufeff]|\r(?!\n)/g;
 
-/** The documents of `text`, or undefined when it is not in the subset this reader knows exactly. */
-export function readSimpleYaml(text: string): SimpleDocument[] | undefined {
-  if (text.charCodeAt(0) === 0xfeff || UNSUPPORTED.test(text)) return undefined;
-  try {
-    return new Reader(text).documents();
-  } catch (err) {
-    if (err === GIVE_UP) return undefined;
-    throw err;
+/**
+ * The documents of `text`, each read or left to `yaml`, or undefined when the whole text is for
+ * `yaml`. Document boundaries are the `---` lines, as `yaml` finds them in any context.
+ */
+export function readSimpleYaml(text: string): StreamDocument[] | undefined {
+  if (WHOLE_TEXT.test(text)) return undefined;
+  return new Reader(text).documents();
+}
+
+/** The plain value of a node the reader read. */
+export function simpleValue(node: SimpleNode | null): unknown {
+  if (node === null) return null;
+  switch (node.type) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(simpleValue);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const e of node.entries) out[e.key] = simpleValue(e.value);
+      return out;
+    }
   }
+}
+
+/** The value of a top-level scalar such as `kind`, without converting the rest of the document. */
+export function topLevelScalar(node: SimpleNode | null, key: string): unknown {
+  if (node?.type !== 'map') return undefined;
+  for (const e of node.entries) if (e.key === key) return e.value.type === 'scalar' ? e.value.value : undefined;
+  return undefined;
 }
 
 const enum Line {
@@ -81,8 +114,13 @@ const SPACE = 0x20;
 const HASH = 0x23;
 const DASH = 0x2d;
 const COLON = 0x3a;
+const COMMA = 0x2c;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
 
 class Reader {
   private readonly text: string;
@@ -93,36 +131,65 @@ class Reader {
   private next = 0;
   private kind: Line = Line.Blank;
   private atMarker = false;
+  /** The marker line holds more than a comment (`--- |`, `--- {}`): its document is for `yaml`. */
+  private markerContent = false;
   private comments = false;
+  private depth = 0;
+  /** Offsets of characters the reader does not read, in order; `unsupportedAt` is the next one at or after a document's start. */
+  private readonly unsupported: number[] = [];
+  private unsupportedAt = 0;
 
   constructor(text: string) {
     this.text = text;
+    UNSUPPORTED.lastIndex = 0;
+    for (let m = UNSUPPORTED.exec(text); m; m = UNSUPPORTED.exec(text)) this.unsupported.push(m.index);
   }
 
-  documents(): SimpleDocument[] {
-    const docs: SimpleDocument[] = [];
+  documents(): StreamDocument[] {
+    const docs: StreamDocument[] = [];
     const t = this.text;
     this.load(0);
+    let segment = 0; // where this document's text begins, its `---` line included
     let from = 0;
     let explicit = false;
+    let markerContent = false;
     for (;;) {
       this.comments = false;
-      this.skipNonContent();
-      const node = this.atMarker || this.ls >= t.length ? null : this.block(-1);
-      if (node !== null) {
+      this.depth = 0;
+      let doc: StreamDocument | undefined;
+      try {
+        if (markerContent) throw GIVE_UP;
         this.skipNonContent();
-        if (!this.atMarker && this.ls < t.length) throw GIVE_UP;
+        const node = this.atMarker || this.ls >= t.length ? null : this.block(-1);
+        if (node !== null) {
+          this.skipNonContent();
+          if (!this.atMarker && this.ls < t.length) throw GIVE_UP;
+        }
+        if (this.hasUnsupported(segment, this.ls)) throw GIVE_UP;
+        // Without a `---`, a stream of only comments and blank lines holds no document.
+        if (explicit || node !== null) doc = { type: 'read', from, to: this.ls, node, hasLineComments: this.comments };
+      } catch (err) {
+        if (err !== GIVE_UP) throw err;
+        while (!this.atMarker && this.ls < t.length) this.load(this.next);
+        doc = { type: 'left', from: segment, to: this.ls };
       }
-      // Without a `---`, a stream of only comments and blank lines holds no document.
-      if (explicit || node !== null) {
-        docs.push({ from, to: this.ls, node, value: node ? this.valueOf(node) : null, hasLineComments: this.comments });
-      }
+      if (doc) docs.push(doc);
       if (!this.atMarker) break;
       explicit = true;
+      markerContent = this.markerContent;
+      segment = this.ls;
       from = this.next;
       this.load(this.next);
     }
     return docs;
+  }
+
+  private hasUnsupported(from: number, to: number): boolean {
+    const u = this.unsupported;
+    let k = this.unsupportedAt;
+    while (k < u.length && (u[k] as number) < from) k++;
+    this.unsupportedAt = k;
+    return k < u.length && (u[k] as number) < to;
   }
 
   /** Read the line that starts at `at` (or the end of the text). */
@@ -130,6 +197,7 @@ class Reader {
     const t = this.text;
     this.ls = at;
     this.atMarker = false;
+    this.markerContent = false;
     if (at >= t.length) {
       this.cs = this.ce = this.next = t.length;
       this.kind = Line.Blank;
@@ -148,12 +216,14 @@ class Reader {
     else if (t.charCodeAt(cs) === HASH) this.kind = Line.Comment;
     else {
       this.kind = Line.Content;
-      if (cs === at && t.startsWith('---', at) && (at + 3 === ce || t.charCodeAt(at + 3) === SPACE)) {
-        // `---` alone or with a comment; anything else on the marker line is for `yaml`.
-        let k = at + 3;
-        while (k < ce && t.charCodeAt(k) === SPACE) k++;
-        if (k < ce && t.charCodeAt(k) !== HASH) throw GIVE_UP;
-        this.atMarker = true;
+      if (cs === at && t.startsWith('---', at)) {
+        const c = t.charCodeAt(at + 3);
+        if (at + 3 === ce || c === SPACE || c === 0x09) {
+          this.atMarker = true;
+          let k = at + 3;
+          while (k < ce && (t.charCodeAt(k) === SPACE || t.charCodeAt(k) === 0x09)) k++;
+          this.markerContent = k < ce && t.charCodeAt(k) !== HASH;
+        }
       }
     }
   }
@@ -178,7 +248,17 @@ class Reader {
   /** A block node whose first line is the current one, indented more than `parent`. */
   private block(parent: number): SimpleNode {
     if (this.indent <= parent) throw GIVE_UP;
-    return this.isDash(this.cs) ? this.seq(this.indent) : this.map(this.cs);
+    if (this.isDash(this.cs)) return this.seq(this.indent);
+    const c = this.text.charCodeAt(this.cs);
+    if (c === LBRACKET || c === LBRACE) {
+      // A flow collection as the whole node, as in JSON.
+      const node = this.inline(this.cs, parent);
+      this.load(this.next);
+      this.skipNonContent();
+      if (this.hasContent && this.indent > parent) throw GIVE_UP;
+      return node;
+    }
+    return this.map(this.cs);
   }
 
   /** `-` followed by a space or the end of the content. */
@@ -186,8 +266,13 @@ class Reader {
     return this.text.charCodeAt(at) === DASH && (at + 1 === this.ce || this.text.charCodeAt(at + 1) === SPACE);
   }
 
+  private enter(): void {
+    if (++this.depth > MAX_NESTING_DEPTH) throw GIVE_UP;
+  }
+
   /** A block map whose first key starts at `start` on the current line; its keys sit in that column. */
   private map(start: number): SimpleMap {
+    this.enter();
     const t = this.text;
     const column = start - this.ls;
     const entries: SimpleEntry[] = [];
@@ -214,7 +299,7 @@ class Reader {
           value = { type: 'scalar', start: v, end: v, tail: v, value: null };
         }
       } else {
-        value = this.inline(v);
+        value = this.inline(v, column);
         this.load(this.next);
         this.skipNonContent();
         if (this.hasContent && this.indent > column) throw GIVE_UP; // a multi-line scalar
@@ -225,11 +310,13 @@ class Reader {
       if (this.indent > column || this.isDash(this.cs)) throw GIVE_UP;
       at = this.cs;
     }
+    this.depth--;
     return { type: 'map', start, end: last.tail, tail: last.tail, entries };
   }
 
   /** A block sequence whose dashes sit at `column`; the current line holds its first dash. */
   private seq(column: number): SimpleSeq {
+    this.enter();
     const t = this.text;
     const start = this.cs;
     const items: SimpleNode[] = [];
@@ -239,11 +326,12 @@ class Reader {
       while (v < this.ce && t.charCodeAt(v) === SPACE) v++;
       // An empty item, or one nested on the following lines, is rare: leave it to `yaml`.
       if (v === this.ce || t.charCodeAt(v) === HASH || this.isDash(v)) throw GIVE_UP;
+      const c = t.charCodeAt(v);
       let item: SimpleNode;
-      if (this.key(v) !== undefined) {
+      if (c !== LBRACKET && c !== LBRACE && this.key(v) !== undefined) {
         item = this.map(v);
       } else {
-        item = this.inline(v);
+        item = this.inline(v, column);
         this.load(this.next);
         this.skipNonContent();
         if (this.hasContent && this.indent > column) throw GIVE_UP;
@@ -254,6 +342,7 @@ class Reader {
       if (this.indent > column) throw GIVE_UP;
       if (!this.isDash(this.cs)) break; // the map that holds this sequence goes on
     }
+    this.depth--;
     return { type: 'seq', start, end: last.tail, tail: last.tail, items };
   }
 
@@ -276,8 +365,12 @@ class Reader {
     return { key, end: colon, colon };
   }
 
-  /** A value that sits on one line: plain, quoted, or a one-line flow sequence. */
-  private inline(at: number): SimpleNode {
+  /**
+   * A value that starts at `at` on the current line: plain or quoted on this line, or a flow
+   * collection that may run over lines (the reader then stands on the line that closes it). `parent`
+   * is the column of the block collection that holds it.
+   */
+  private inline(at: number, parent: number): SimpleNode {
     const t = this.text;
     const c = t.charCodeAt(at);
     let end: number;
@@ -287,9 +380,10 @@ class Reader {
       if (q === undefined) throw GIVE_UP;
       end = q.end;
       node = { type: 'scalar', start: at, end, tail: this.next, value: q.value };
-    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      node = this.flow(at);
-      end = node.end;
+    } else if (c === LBRACKET || c === LBRACE) {
+      const flow = this.flow(at, parent, true);
+      end = flow.end;
+      node = { ...flow, tail: this.next };
     } else {
       end = this.ce;
       for (let k = at + 1; k < this.ce; k++) {
@@ -310,51 +404,140 @@ class Reader {
     return node;
   }
 
-  /** `[]`, `{}`, or `[a, "b", 'c']` on one line, items being simple plain or quoted scalars. */
-  private flow(at: number): SimpleSeq | SimpleMap {
+  /**
+   * A flow collection whose opening bracket is at `at`; its lines after the first are indented more
+   * than `parent`, but for the line that closes the outermost collection, which may sit at `parent`.
+   */
+  private flow(at: number, parent: number, outermost: boolean): SimpleSeq | SimpleMap {
+    this.enter();
     const t = this.text;
-    const open = t.charCodeAt(at);
-    const closeAt = this.find(open === 0x5b ? 0x5d : 0x7d, at + 1, this.ce);
-    if (closeAt === -1) throw GIVE_UP;
-    const end = closeAt + 1;
-    if (closeAt === at + 1) {
-      return open === 0x5b ? { type: 'seq', start: at, end, tail: this.next, items: [] } : { type: 'map', start: at, end, tail: this.next, entries: [] };
-    }
-    if (open !== 0x5b) throw GIVE_UP;
+    const isSeq = t.charCodeAt(at) === LBRACKET;
+    const close = isSeq ? RBRACKET : RBRACE;
+    const closeAtParent = outermost ? close : -1;
     const items: SimpleNode[] = [];
+    const entries: SimpleEntry[] = [];
     let i = at + 1;
     for (;;) {
-      while (t.charCodeAt(i) === SPACE) i++;
-      let s = i;
-      let e: number;
-      let value: unknown;
-      const c = t.charCodeAt(i);
-      if (c === DQUOTE || c === SQUOTE) {
-        const q = this.quoted(i);
-        if (q === undefined || q.end > closeAt) throw GIVE_UP;
-        e = q.end;
-        value = q.value;
-        i = e;
+      i = this.flowSpace(i, parent, closeAtParent);
+      if (t.charCodeAt(i) === close) break;
+      if (isSeq) {
+        const item = this.flowNode(i, parent, false);
+        items.push(item);
+        i = item.end;
       } else {
-        let comma = this.find(0x2c, i, closeAt);
-        if (comma === -1) comma = closeAt;
-        e = comma;
-        while (e > s && t.charCodeAt(e - 1) === SPACE) e--;
-        const text = t.slice(s, e);
-        if (!FLOW_PLAIN.test(text)) throw GIVE_UP;
-        value = plainScalar(text);
-        i = comma;
+        const keyStart = i;
+        const c = t.charCodeAt(i);
+        let key: unknown;
+        let keyEnd: number;
+        if (c === DQUOTE || c === SQUOTE) {
+          const q = this.quoted(i);
+          if (q === undefined) throw GIVE_UP;
+          key = q.value;
+          keyEnd = q.end;
+          while (t.charCodeAt(keyEnd) === SPACE) keyEnd++;
+          if (t.charCodeAt(keyEnd) !== COLON) throw GIVE_UP;
+          i = keyEnd + 1;
+          keyEnd = q.end;
+        } else {
+          const k = this.flowNode(i, parent, true);
+          if (k.type !== 'scalar' || t.charCodeAt(k.tail) !== COLON) throw GIVE_UP;
+          key = k.value;
+          keyEnd = k.end;
+          i = k.tail + 1;
+          if (i < this.ce && t.charCodeAt(i) !== SPACE) throw GIVE_UP;
+        }
+        if (typeof key !== 'string' || key === '__proto__' || key === '<<' || entries.some((e) => e.key === key)) throw GIVE_UP;
+        i = this.flowSpace(i, parent, closeAtParent);
+        const v = t.charCodeAt(i);
+        if (v === COMMA || v === close) throw GIVE_UP; // an empty value
+        const value = this.flowNode(i, parent, false);
+        entries.push({ key, keyStart, keyEnd, value });
+        i = value.end;
       }
-      items.push({ type: 'scalar', start: s, end: e, tail: e, value });
-      while (t.charCodeAt(i) === SPACE) i++;
-      if (i === closeAt) break;
-      if (t.charCodeAt(i) !== 0x2c /* , */) throw GIVE_UP;
+      i = this.flowSpace(i, parent, closeAtParent);
+      const c = t.charCodeAt(i);
+      if (c === close) break;
+      if (c !== COMMA) throw GIVE_UP;
       i++;
-      s = i;
-      while (t.charCodeAt(s) === SPACE) s++;
-      if (s === closeAt) throw GIVE_UP; // a trailing comma
     }
-    return { type: 'seq', start: at, end, tail: this.next, items };
+    this.depth--;
+    const end = i + 1;
+    return isSeq ? { type: 'seq', start: at, end, tail: end, items } : { type: 'map', start: at, end, tail: end, entries };
+  }
+
+  /**
+   * A node inside a flow collection at `at`: a nested collection, a quoted scalar, or a plain one on
+   * this line. A plain key's `tail` is where its `:` stands.
+   */
+  private flowNode(at: number, parent: number, asKey: boolean): SimpleNode {
+    const t = this.text;
+    const c = t.charCodeAt(at);
+    if (c === LBRACKET || c === LBRACE) {
+      if (asKey) throw GIVE_UP;
+      return this.flow(at, parent, false);
+    }
+    if (c === DQUOTE || c === SQUOTE) {
+      const q = this.quoted(at);
+      if (q === undefined) throw GIVE_UP;
+      return { type: 'scalar', start: at, end: q.end, tail: q.end, value: q.value };
+    }
+    if (!FLOW_PLAIN_START.test(t.slice(at, at + 2))) throw GIVE_UP;
+    let k = at + 1;
+    let stop = this.ce;
+    for (; k < this.ce; k++) {
+      const d = t.charCodeAt(k);
+      if (d === COMMA || d === LBRACKET || d === RBRACKET || d === LBRACE || d === RBRACE) break;
+      if (d === HASH && t.charCodeAt(k - 1) === SPACE) break;
+      if (d === COLON) {
+        const e = t.charCodeAt(k + 1);
+        if (k + 1 === this.ce || e === SPACE || e === COMMA || e === LBRACKET || e === RBRACKET || e === LBRACE || e === RBRACE) break;
+      }
+    }
+    stop = k;
+    let end = stop;
+    while (t.charCodeAt(end - 1) === SPACE) end--;
+    if (stop === this.ce) {
+      // A plain scalar may go on over the next line; it has ended only if that line closes or separates.
+      const n = this.next;
+      let m = n;
+      while (m < this.text.length && t.charCodeAt(m) === SPACE) m++;
+      const d = t.charCodeAt(m);
+      if (!(d === COMMA || d === RBRACKET || d === RBRACE)) throw GIVE_UP;
+    }
+    const colonAt = t.charCodeAt(stop) === COLON;
+    if (colonAt !== asKey) throw GIVE_UP;
+    const s = t.slice(at, end);
+    if (asKey) {
+      if (AMBIGUOUS.test(s)) throw GIVE_UP;
+      return { type: 'scalar', start: at, end, tail: stop, value: s };
+    }
+    return { type: 'scalar', start: at, end, tail: end, value: plainScalar(s) };
+  }
+
+  /** Skip spaces, comments and line breaks inside a flow collection; returns the next token's offset. */
+  private flowSpace(at: number, parent: number, closeAtParent: number): number {
+    const t = this.text;
+    let i = at;
+    for (;;) {
+      while (i < this.ce && t.charCodeAt(i) === SPACE) i++;
+      if (i < this.ce) {
+        if (t.charCodeAt(i) !== HASH) return i;
+        if (i > this.ls && t.charCodeAt(i - 1) !== SPACE) throw GIVE_UP;
+      }
+      // The line ends (or a comment takes the rest): the collection goes on over the next line.
+      if (this.next >= t.length) throw GIVE_UP;
+      this.load(this.next);
+      if (this.atMarker) throw GIVE_UP;
+      if (this.kind === Line.Comment) {
+        this.comments = true;
+        if (this.indent <= parent) throw GIVE_UP;
+      }
+      if (this.kind === Line.Content && this.indent <= parent) {
+        const c = t.charCodeAt(this.cs);
+        if (!(this.indent === parent && c === closeAtParent)) throw GIVE_UP;
+      }
+      i = this.cs;
+    }
   }
 
   /** A quoted scalar that closes on this line: its value and the offset after the closing quote. */
@@ -382,20 +565,6 @@ class Reader {
     return { value: q === SQUOTE ? raw.replaceAll("''", "'") : yamlScalar(t.slice(at, end)), end };
   }
 
-  private valueOf(node: SimpleNode): unknown {
-    switch (node.type) {
-      case 'scalar':
-        return node.value;
-      case 'seq':
-        return node.items.map((n) => this.valueOf(n));
-      case 'map': {
-        const out: Record<string, unknown> = {};
-        for (const e of node.entries) out[e.key] = this.valueOf(e.value);
-        return out;
-      }
-    }
-  }
-
   /** The first `code` in [from, to), or -1: searches stay on the line. */
   private find(code: number, from: number, to: number): number {
     const t = this.text;
@@ -408,7 +577,8 @@ class Reader {
 const AMBIGUOUS = /^(?:[-+.0-9~]|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)/;
 const PLAIN_KEY = /^[^\s\-?:,[\]{}#&*!|>'"%@`](?:[^#]*[^\s#])?$/;
 const PLAIN_VALUE = /^(?:[^\s\-?:,[\]{}#&*!|>'"%@`]|[-?:][^\s])[^\0]*$/;
-const FLOW_PLAIN = /^[^\s\-?:,[\]{}#&*!|>'"%@`][^,[\]{}#:]*$/;
+// The first two characters of a plain scalar inside a flow collection.
+const FLOW_PLAIN_START = /^(?:[^\s\-?:,[\]{}#&*!|>'"%@`]|[-?:][^\s,[\]{}])/;
 
 function plainScalar(s: string): unknown {
   return AMBIGUOUS.test(s) ? yamlScalar(s) : s;
