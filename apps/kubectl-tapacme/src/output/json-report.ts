@@ -16,7 +16,7 @@ export function jsonReport(report: Report): string {
       name: f.name,
       namespace: f.namespace,
     })),
-    errors: report.errors.map((e) => ({ file: e.file, line: e.line, message: e.message })),
+    errors: report.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, code: e.code, message: e.message })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
