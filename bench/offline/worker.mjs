@@ -10,4 +10,4 @@ let count;
 if (mode === 'parse') count = parseAllDocuments(text).length;
 else count = analyze(text, { fileName: file }).findings.length;
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
-process.stdout.write(JSON.stringify({ mode, ms, count, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+process.stdout.write(JSON.stringify({ mode, ms, count, rssMb: process.resourceUsage().maxRSS / 1024 }));
