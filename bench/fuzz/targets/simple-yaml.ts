@@ -90,16 +90,16 @@ class Generator {
     return out;
   }
 
-  private blockMap(indent: number, depth: number, used: string[]): string {
-    const r = this.r;
+  /** A few entries of a block collection at `indent`, fewer deeper down, with comment lines between them. */
+  private entries(indent: number, depth: number, entry: (sp: string) => string): string {
     const sp = ' '.repeat(indent);
     let out = '';
-    const n = r.int(1, depth > 3 ? 2 : 4);
-    for (let i = 0; i < n; i++) {
-      out += this.fullLineComments(indent);
-      out += `${sp}${this.key(used)}:${this.afterColon(indent, depth)}`;
-    }
+    for (let n = this.r.int(1, depth > 3 ? 2 : 4); n > 0; n--) out += this.fullLineComments(indent) + entry(sp);
     return out;
+  }
+
+  private blockMap(indent: number, depth: number, used: string[]): string {
+    return this.entries(indent, depth, (sp) => `${sp}${this.key(used)}:${this.afterColon(indent, depth)}`);
   }
 
   /** What follows `key:` in a block map whose keys sit at `indent`, through the line break. */
@@ -116,24 +116,20 @@ class Generator {
 
   private blockSeq(indent: number, depth: number): string {
     const r = this.r;
-    const sp = ' '.repeat(indent);
-    let out = '';
-    const n = r.int(1, depth > 3 ? 2 : 4);
-    for (let i = 0; i < n; i++) {
-      out += this.fullLineComments(indent);
+    return this.entries(indent, depth, (sp) => {
       const roll = depth > 5 ? r.next() * 0.6 : r.next();
-      if (roll < 0.3) out += `${sp}- ${this.scalar(false)}${this.comment()}\n`;
-      else if (roll < 0.6) out += `${sp}- ${this.flow(indent, depth + 1)}${this.comment()}\n`;
-      else if (roll < 0.9) {
+      if (roll < 0.3) return `${sp}- ${this.scalar(false)}${this.comment()}\n`;
+      if (roll < 0.6) return `${sp}- ${this.flow(indent, depth + 1)}${this.comment()}\n`;
+      if (roll < 0.9) {
         // A map whose first entry sits on the dash's line.
         const used: string[] = [];
         const inner = indent + 2;
-        out += `${sp}- ${this.key(used)}:${this.afterColon(inner, depth + 1)}`;
-        if (r.chance(0.5)) out += this.blockMap(inner, depth + 1, used);
-      } else if (roll < 0.98) out += `${sp}- - ${this.scalar(false)}\n`;
-      else out += `${sp}-\n`;
-    }
-    return out;
+        const first = `${sp}- ${this.key(used)}:${this.afterColon(inner, depth + 1)}`;
+        return r.chance(0.5) ? first + this.blockMap(inner, depth + 1, used) : first;
+      }
+      if (roll < 0.98) return `${sp}- - ${this.scalar(false)}\n`;
+      return `${sp}-\n`;
+    });
   }
 
   /** A flow collection; its lines after the first are indented from `parent`, mostly enough. */
