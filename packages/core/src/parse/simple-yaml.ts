@@ -483,7 +483,6 @@ class Reader {
     }
     if (!FLOW_PLAIN_START.test(t.slice(at, at + 2))) throw GIVE_UP;
     let k = at + 1;
-    let stop = this.ce;
     for (; k < this.ce; k++) {
       const d = t.charCodeAt(k);
       if (d === COMMA || d === LBRACKET || d === RBRACKET || d === LBRACE || d === RBRACE) break;
@@ -493,7 +492,7 @@ class Reader {
         if (k + 1 === this.ce || e === SPACE || e === COMMA || e === LBRACKET || e === RBRACKET || e === LBRACE || e === RBRACE) break;
       }
     }
-    stop = k;
+    const stop = k;
     let end = stop;
     while (t.charCodeAt(end - 1) === SPACE) end--;
     if (stop === this.ce) {
