@@ -21,8 +21,9 @@ export function readerDifferences(text: string): string[] {
   // to `yaml` (which can then place an error in a neighbouring document): nothing to compare then.
   const unsettled = simple.some((d) => {
     if (d.type !== 'left') return false;
-    const alone = parseAllDocuments(text.slice(d.from, d.to), { logLevel: 'error' });
-    return !Array.isArray(alone) || alone.length !== 1 || (alone[0]?.errors.length ?? 0) > 0;
+    const last = d.to >= text.length;
+    const alone = parseAllDocuments(last ? text.slice(d.from) : `${text.slice(d.from, d.to)}---\n`, { logLevel: 'error' });
+    return !Array.isArray(alone) || alone.length !== (last ? 1 : 2) || alone.some((a) => a.errors.length > 0);
   });
   if (unsettled) return [];
   if (docs.length !== simple.length) return [`documents: ${simple.length}, yaml ${docs.length}`];

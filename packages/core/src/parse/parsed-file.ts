@@ -52,7 +52,8 @@ export class ParsedFile {
   private syntaxErrors = false;
   private tooDeep = false;
   private yamlDocs: Document.Parsed[] | undefined;
-  private slices: (ParsedFile | undefined)[] = [];
+  /** `yaml`'s parse of a read document, made when its collection ranges are asked for. */
+  private slices: (Document.Parsed | undefined)[] = [];
 
   constructor(fileName: string, text: string, options: { yamlOnly?: boolean } = {}) {
     this.fileName = fileName;
@@ -114,9 +115,8 @@ export class ParsedFile {
       const doc = docs[docIndex] as StreamDocument;
       if (doc.type === 'left') {
         if (excessNesting(text, doc.from, doc.to) !== -1) return false;
-        const parsed = parseDocuments(text.slice(doc.from, doc.to));
-        if (parsed.length !== 1 || (parsed[0] as Document.Parsed).errors.length > 0) return false;
-        const yamlDoc = parsed[0] as Document.Parsed;
+        const yamlDoc = parseSegment(text, doc.from, doc.to);
+        if (!yamlDoc) return false;
         this.leftDocs.set(docIndex, { doc: yamlDoc, offset: doc.from });
         this.collectDoc(yamlDoc, docIndex, doc.from);
         continue;
@@ -275,10 +275,10 @@ export class ParsedFile {
     // Full-line comments can stretch a collection's range in `yaml`: ask it, for this document only.
     let slice = this.slices[docIndex];
     if (!slice) {
-      slice = new ParsedFile(this.fileName, this.source.text.slice(doc.from, doc.to), { yamlOnly: true });
+      slice = parseSegment(this.source.text, doc.from, doc.to);
       this.slices[docIndex] = slice;
     }
-    const at = locateInYaml(slice.docs[0], path, part);
+    const at = locateInYaml(slice, path, part);
     return at && [at[0] + doc.from, at[1] + doc.from];
   }
 
@@ -293,6 +293,17 @@ export class ParsedFile {
 function countDocuments(text: string): number {
   const markers = text.match(/^---(?=[ \t\r\n]|$)/gm)?.length ?? 0;
   return markers + (text.startsWith('---') ? 0 : 1);
+}
+
+/**
+ * `yaml`'s parse of the one document in text[from, to), ended by a `---` line as in the whole text
+ * (where a document ends decides how far some ranges reach); undefined if it is broken or several.
+ */
+function parseSegment(text: string, from: number, to: number): Document.Parsed | undefined {
+  const last = to >= text.length;
+  const docs = parseDocuments(last ? text.slice(from) : `${text.slice(from, to)}---\n`);
+  if (docs.length !== (last ? 1 : 2) || docs.some((d) => d.errors.length > 0)) return undefined;
+  return docs[0];
 }
 
 /** Parse a text into `yaml`'s documents. */

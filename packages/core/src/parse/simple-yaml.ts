@@ -529,7 +529,7 @@ class Reader {
       if (this.atMarker) throw GIVE_UP;
       if (this.kind === Line.Comment) {
         this.comments = true;
-        if (this.indent <= parent) throw GIVE_UP;
+        if (this.indent <= Math.max(parent, 0)) throw GIVE_UP;
       }
       if (this.kind === Line.Content && this.indent <= parent) {
         const c = t.charCodeAt(this.cs);
