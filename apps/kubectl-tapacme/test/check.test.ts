@@ -142,7 +142,7 @@ describe('check: broken input', () => {
     expect(json.findings).toHaveLength(1);
     expect(new Set(json.errors.map((e) => e.file))).toEqual(new Set(['broken.yaml', 'chart.yaml']));
     for (const e of json.errors.filter((x) => x.file === 'broken.yaml')) expect(e.line).toBeGreaterThanOrEqual(6);
-    expect(json.errors.filter((e) => e.file === 'chart.yaml')).toEqual([{ file: 'chart.yaml', line: 4, message: expect.stringContaining('Helm') as unknown }]);
+    expect(json.errors.filter((e) => e.file === 'chart.yaml')).toEqual([{ file: 'chart.yaml', line: 4, column: expect.any(Number) as unknown, code: 'template', message: expect.stringContaining('Helm') as unknown }]);
   });
 
   it('reports a document that parses but cannot become a value (an alias bomb) as a conversion error, exit 2', async () => {
@@ -162,9 +162,9 @@ describe('check: broken input', () => {
     expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout) as JsonOut;
     expect(out.errors).toEqual([
-      { file: 'missing.yaml', line: null, message: 'no such file or directory; check the path' },
-      { file: 'link.yaml', line: null, message: 'no such file or directory; check the path' },
-      { file: 'binary.yaml', line: null, message: expect.stringContaining('not UTF-8') as unknown },
+      { file: 'missing.yaml', line: null, column: null, code: 'read', message: 'no such file or directory; check the path' },
+      { file: 'link.yaml', line: null, column: null, code: 'read', message: 'no such file or directory; check the path' },
+      { file: 'binary.yaml', line: null, column: null, code: 'read', message: expect.stringContaining('not UTF-8') as unknown },
     ]);
     expect(r.stderr).toMatch(/^missing\.yaml {2}error {2}read {2}no such file/m);
   });
