@@ -8,6 +8,8 @@
 //                             (default https://github.com/tapacme/tapacme/releases/download/v<version>)
 //   TAPACME_CACHE             Node binaries and build tools (default ~/.cache/tapacme)
 //   SOURCE_DATE_EPOCH         timestamp inside the archives (default: the last commit's time)
+//   TAPACME_KREW_TARGETS      only these targets, comma-separated ids (e.g. linux-amd64,windows-amd64);
+//                             the manifest then lists only their platforms: not for krew-index
 process.env['TZ'] = 'UTC'; // zip stores local times: keep the archives the same everywhere
 
 import { createHash } from 'node:crypto';
@@ -19,6 +21,7 @@ import { writeTarGz, writeZip } from './lib/archive.ts';
 import type { ArchiveEntry } from './lib/archive.ts';
 import { completionScript } from './lib/completion-script.ts';
 import { renderManifest } from './lib/manifest.ts';
+import { ensureRcodesign } from './lib/codesign.ts';
 import { ensureNode } from './lib/node-bin.ts';
 import { ensureNpmTools } from './lib/npm-tools.ts';
 import { log, run, which } from './lib/run.ts';
@@ -35,6 +38,14 @@ const sourceBundle = process.env['TAPACME_BUNDLE'] || join(root, 'apps', 'kubect
 // Every target embeds this one copy, so a rebuild of the CLI during the release cannot mix bundles.
 const bundle = join(out, 'build', 'kubectl-tapacme.cjs');
 const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+function selectedTargets(): Target[] {
+  const ids = (process.env['TAPACME_KREW_TARGETS'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (!ids.length) return targets;
+  const unknown = ids.filter((id) => !targets.some((t) => t.id === id));
+  if (unknown.length) throw new Error(`TAPACME_KREW_TARGETS: no target ${unknown.join(', ')}; the targets are ${targets.map((t) => t.id).join(', ')}`);
+  return targets.filter((t) => ids.includes(t.id));
+}
 
 function sourceDate(): Date {
   const env = process.env['SOURCE_DATE_EPOCH'];
@@ -58,7 +69,7 @@ function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-async function buildTarget(t: Target, tools: string, date: Date): Promise<string> {
+async function buildTarget(t: Target, tools: string, date: Date, rcodesign: string | undefined): Promise<string> {
   const runtime = ensureNode(t.runtime, t.blobBuilder);
   const builder = ensureNode(t.blobBuilder);
   const work = join(out, 'build', t.id);
@@ -67,7 +78,7 @@ async function buildTarget(t: Target, tools: string, date: Date): Promise<string
   const stage = join(work, 'stage');
   mkdirSync(stage, { recursive: true });
   const exe = join(stage, exeName(t));
-  await makeExecutable({ target: t, runtime: runtime.bin, blob, out: exe, tools });
+  const signature = await makeExecutable({ target: t, runtime: runtime.bin, blob, out: exe, tools, ...(rcodesign ? { rcodesign } : {}) });
 
   const complete = join(stage, completeName(t));
   writeFileSync(complete, completionScript(t.os), { mode: 0o755 });
@@ -82,7 +93,7 @@ async function buildTarget(t: Target, tools: string, date: Date): Promise<string
   const archive = join(out, archiveName(t));
   if (t.os === 'windows') await writeZip(join(tools, 'yazl', 'index.js'), archive, entries, date);
   else writeTarGz(archive, entries, date);
-  log(`${t.id}: ${exeName(t)} ${mib(statSync(exe).size)}, ${relative(root, archive)} ${mib(statSync(archive).size)} (node ${t.runtime.version}${t.useCodeCache ? ', code cache' : ''})`);
+  log(`${t.id}: ${exeName(t)} ${mib(statSync(exe).size)}, ${relative(root, archive)} ${mib(statSync(archive).size)} (node ${t.runtime.version}${t.useCodeCache ? ', code cache' : ''}${signature ? `, ${signature}` : ''})`);
   return exe;
 }
 
@@ -102,26 +113,31 @@ async function main(): Promise<void> {
   copyFileSync(sourceBundle, bundle);
   const bundleVersion = run(process.execPath, [bundle, '--version']).stdout.trim();
   if (bundleVersion !== cliPkg.version) throw new Error(`${sourceBundle} says version ${bundleVersion}, package.json ${cliPkg.version}`);
-  ensureOsslsigncode();
+  const chosen = selectedTargets();
+  if (chosen.some((t) => t.os === 'windows')) ensureOsslsigncode();
   const tools = ensureNpmTools();
+  const rcodesign = chosen.some((t) => t.os === 'darwin') ? ensureRcodesign() : undefined;
   const date = sourceDate();
   const exes = new Map<string, string>();
-  for (const t of targets) exes.set(t.id, await buildTarget(t, tools, date));
-  if (process.platform === 'linux' && process.arch === 'x64') smokeTest(exes.get('linux-amd64')!);
+  for (const t of chosen) exes.set(t.id, await buildTarget(t, tools, date, rcodesign));
+  const host = exes.get('linux-amd64');
+  if (host && process.platform === 'linux' && process.arch === 'x64') smokeTest(host);
 
-  const byId = new Map(targets.map((t) => [t.id, t]));
+  const byId = new Map(chosen.map((t) => [t.id, t]));
+  const listed = platforms.filter((p) => byId.has(p.target));
   const manifest = renderManifest(
     version,
-    platforms.map((p) => {
+    listed.map((p) => {
       const t = byId.get(p.target)!;
       const file = archiveName(t);
-      return { os: p.os, arch: p.arch, uri: `${baseUrl}/${file}`, sha256: sha256(join(out, file)), bin: exeName(t) };
+      return { os: p.os, arch: p.arch, uri: `${baseUrl}/${file}`, sha256: sha256(join(out, file)), bin: exeName(t), ...(t.minOs ? { minOs: t.minOs } : {}) };
     }),
   );
   writeFileSync(join(out, 'plugins', 'tapacme.yaml'), manifest);
-  const sums = targets.map((t) => `${sha256(join(out, archiveName(t)))}  ${archiveName(t)}\n`).join('');
+  const sums = chosen.map((t) => `${sha256(join(out, archiveName(t)))}  ${archiveName(t)}\n`).join('');
   writeFileSync(join(out, 'SHA256SUMS'), sums);
-  log(`wrote ${relative(root, join(out, 'plugins', 'tapacme.yaml'))} for ${version} (${platforms.length} platforms, uri base ${baseUrl})`);
+  log(`wrote ${relative(root, join(out, 'plugins', 'tapacme.yaml'))} for ${version} (${listed.length} platforms, uri base ${baseUrl})`);
+  if (listed.length < platforms.length) log(`partial release (TAPACME_KREW_TARGETS): ${listed.length} of ${platforms.length} platforms; not for krew-index`);
 }
 
 main().catch((err: unknown) => {

@@ -22,6 +22,8 @@ export interface ManifestPlatform {
   uri: string;
   sha256: string;
   bin: string;
+  /** Oldest OS release the build runs on, stated in the caveats. */
+  minOs?: string;
 }
 
 /** Greedy word wrap of paragraphs, with an empty line between them. */
@@ -43,7 +45,8 @@ export function wrap(paragraphs: readonly string[], width: number): string[] {
   return lines;
 }
 
-export function caveats(version: string): string[] {
+/** `minMacOs`: the oldest macOS the darwin builds run on; undefined when there are none. */
+export function caveats(version: string, minMacOs?: string): string[] {
   const store = `store/${PLUGIN}/${version}`;
   return [
     'The plugin is a self-contained executable with its own Node.js runtime; it',
@@ -57,11 +60,16 @@ export function caveats(version: string): string[] {
     'On Windows (cmd):',
     '  cd /d "%USERPROFILE%\\.krew"',
     `  copy ${store.replaceAll('/', '\\')}\\kubectl_complete-tapacme.cmd bin\\`,
-    '',
-    'macOS: the executable is an Intel (x86_64) build without a code signature.',
-    'Apple Silicon Macs run it through Rosetta 2 (macOS refuses unsigned arm64',
-    'code, and there is no signed arm64 build yet). If Rosetta 2 is missing:',
-    '  softwareupdate --install-rosetta --agree-to-license',
+    ...(minMacOs
+      ? [
+          '',
+          `macOS: needs macOS ${minMacOs} or later (as Node.js 24 does). Apple Silicon and`,
+          'Intel Macs each get a native build, ad-hoc signed. krew downloads without',
+          'the quarantine attribute; if you unpack a release archive that a browser',
+          'downloaded, clear it once or macOS refuses to open the file:',
+          '  xattr -d com.apple.quarantine kubectl-tapacme',
+        ]
+      : []),
     '',
     'Windows: the .exe is not Authenticode-signed; SmartScreen or your antivirus',
     'may ask before the first run.',
@@ -74,6 +82,16 @@ function block(lines: string[], indent: string): string {
   const long = text.find((l) => l.length > 80);
   if (long !== undefined) throw new Error(`manifest line longer than 80 columns: ${long}`);
   return text.join('\n');
+}
+
+/** The macOS release every darwin build runs on (they share one Node.js version). */
+function macosFloor(platforms: ManifestPlatform[]): string | undefined {
+  const darwin = platforms.filter((p) => p.os === 'darwin');
+  if (!darwin.length) return undefined;
+  const floors = new Set(darwin.map((p) => p.minOs));
+  const [floor] = floors;
+  if (floors.size > 1 || !floor) throw new Error(`the darwin builds must name one oldest macOS release (minOs in lib/targets.ts), not ${[...floors].join(', ')}`);
+  return floor;
 }
 
 export function renderManifest(version: string, platforms: ManifestPlatform[]): string {
@@ -92,7 +110,7 @@ export function renderManifest(version: string, platforms: ManifestPlatform[]): 
     '  description: |',
     block(wrap(DESCRIPTION, 80 - 4), '    '),
     '  caveats: |',
-    block(caveats(version), '    '),
+    block(caveats(version, macosFloor(platforms)), '    '),
     '  platforms:',
   ];
   for (const p of platforms) {

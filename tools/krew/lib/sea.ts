@@ -2,6 +2,8 @@
 // then inject it into a copy of the target's official binary.
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signAdhoc } from './codesign.ts';
+import { readMachO } from './macho.ts';
 import { run, which } from './run.ts';
 import type { Target } from './targets.ts';
 
@@ -44,9 +46,12 @@ export interface InjectOptions {
   out: string;
   /** node_modules with postject and macho-unsign. */
   tools: string;
+  /** rcodesign, to sign the macOS executables ad hoc after injection. */
+  rcodesign?: string;
 }
 
-export async function makeExecutable(o: InjectOptions): Promise<void> {
+/** Builds the executable; returns a note on its signature for the build log, if it has one. */
+export async function makeExecutable(o: InjectOptions): Promise<string | undefined> {
   const { target, out } = o;
   rmSync(out, { force: true });
   if (target.os === 'windows') {
@@ -65,17 +70,22 @@ export async function makeExecutable(o: InjectOptions): Promise<void> {
     run(strip, ['--strip-all', out]);
   }
   if (target.os === 'darwin') {
-    // The injected binary would carry an invalid signature, which macOS kills on sight.
+    // Node's signature would not match after injection (macOS kills such binaries on sight), and
+    // rcodesign signs only what carries no signature: remove it, inject, then sign ad hoc.
     const { unsign } = (await import(join(o.tools, 'macho-unsign', 'cjs', 'index.js'))) as {
       unsign: (d: Uint8Array) => ArrayBuffer | null;
     };
     const unsigned = unsign(readFileSync(out));
-    if (!unsigned) throw new Error(`${out}: macho-unsign found no signature to remove`);
-    writeFileSync(out, Buffer.from(unsigned));
+    if (unsigned) writeFileSync(out, Buffer.from(unsigned));
+    else if (readMachO(readFileSync(out)).signature) throw new Error(`${out}: macho-unsign could not remove the signature`);
   }
   const args = [join(o.tools, 'postject', 'dist', 'cli.js'), out, 'NODE_SEA_BLOB', o.blob, '--sentinel-fuse', SEA_FUSE];
   if (target.os === 'darwin') args.push('--macho-segment-name', 'NODE_SEA');
   // postject's LIEF prints harmless section-name warnings on Node's ELF notes; shown only on failure.
   run(process.execPath, args);
   chmodSync(out, 0o755);
+  if (target.os !== 'darwin') return undefined;
+  if (!o.rcodesign) throw new Error(`${target.id}: rcodesign is needed to sign the macOS executable`);
+  const cds = signAdhoc(o.rcodesign, out, 'kubectl-tapacme');
+  return `ad-hoc signed, ${cds.map((cd) => `${cd.pages} ${cd.hash} page hashes`).join(' + ')} verified`;
 }
