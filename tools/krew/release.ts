@@ -69,7 +69,7 @@ function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-async function buildTarget(t: Target, tools: string, date: Date, rcodesign: string | undefined): Promise<string> {
+async function buildTarget(t: Target, tools: string, date: Date, signer: () => string): Promise<string> {
   const runtime = ensureNode(t.runtime, t.blobBuilder);
   const builder = ensureNode(t.blobBuilder);
   const work = join(out, 'build', t.id);
@@ -78,6 +78,7 @@ async function buildTarget(t: Target, tools: string, date: Date, rcodesign: stri
   const stage = join(work, 'stage');
   mkdirSync(stage, { recursive: true });
   const exe = join(stage, exeName(t));
+  const rcodesign = t.os === 'darwin' ? signer() : undefined;
   const signature = await makeExecutable({ target: t, runtime: runtime.bin, blob, out: exe, tools, ...(rcodesign ? { rcodesign } : {}) });
 
   const complete = join(stage, completeName(t));
@@ -116,10 +117,12 @@ async function main(): Promise<void> {
   const chosen = selectedTargets();
   if (chosen.some((t) => t.os === 'windows')) ensureOsslsigncode();
   const tools = ensureNpmTools();
-  const rcodesign = chosen.some((t) => t.os === 'darwin') ? ensureRcodesign() : undefined;
+  // Built (once, minutes of cargo) only when the first macOS target needs it.
+  let rcodesign: string | undefined;
+  const signer = (): string => (rcodesign ??= ensureRcodesign());
   const date = sourceDate();
   const exes = new Map<string, string>();
-  for (const t of chosen) exes.set(t.id, await buildTarget(t, tools, date, rcodesign));
+  for (const t of chosen) exes.set(t.id, await buildTarget(t, tools, date, signer));
   const host = exes.get('linux-amd64');
   if (host && process.platform === 'linux' && process.arch === 'x64') smokeTest(host);
 
