@@ -10,25 +10,34 @@
 #   cluster.sh build              only build the binaries into the cache
 #   cluster.sh kubectl ARGS...    run the built kubectl against the test cluster
 #   cluster.sh restart-apiserver  stop and start only kube-apiserver (same flags, ports and etcd data)
+#   cluster.sh crds               print the folder of the prepared cert-manager CRDs (fetched once)
 #
 # Environment:
 #   TAPACME_CACHE                  binary cache root (default ${XDG_CACHE_HOME:-~/.cache}/tapacme)
 #   TAPACME_CLUSTER_DIR            state dir (default <repo>/.test-cluster)
 #   TAPACME_CERT_MANAGER_VERSION   cert-manager CRDs to install (default v1.21.1)
+#   TAPACME_CLUSTER_API_PORT       the API server's port (default: a random free one)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-# Versions come from the pinned go.mod files, so the cache key cannot drift from the build.
-modver() { # <go.mod> <module path>
-  awk -v m="$2" '{ for (i = 1; i < NF; i++) if ($i == m && $(i + 1) ~ /^v[0-9]/) { print $(i + 1); exit } }' "$1"
-}
+log() { printf 'cluster: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+# shellcheck source=../lib/gobuild.sh
+. "$root/tools/lib/gobuild.sh"
+# shellcheck source=../lib/ports.sh
+. "$root/tools/lib/ports.sh"
+# shellcheck source=../lib/procs.sh
+. "$root/tools/lib/procs.sh"
+# shellcheck source=../lib/apt.sh
+. "$root/tools/lib/apt.sh"
+
 k8s_version="$(modver "$here/k8s/go.mod" k8s.io/kubernetes)"
 etcd_version="$(modver "$here/etcd/go.mod" go.etcd.io/etcd/server/v3)"
 cm_version="${TAPACME_CERT_MANAGER_VERSION:-v1.21.1}"
 
-cache="${TAPACME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tapacme}" # as scripts/lib/toolchain.sh
+cache="$tapacme_cache"
 k8s_bin="$cache/bin/k8s-$k8s_version"
 etcd_bin="$cache/bin/etcd-$etcd_version"
 kubectl="$k8s_bin/kubectl"
@@ -40,85 +49,26 @@ leases="$state/leases"
 kubeconfig="$state/kubeconfig"
 kubeconfig_limited="$state/kubeconfig-limited"
 
-log() { printf 'cluster: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
 # ---------------------------------------------------------------- prerequisites
 
-find_go() {
-  if command -v go >/dev/null 2>&1; then command -v go; return; fi
-  [ -x /usr/local/go/bin/go ] && { echo /usr/local/go/bin/go; return; }
-  die "Go is needed to build the cluster binaries (go.mod asks for go 1.26); install it at /usr/local/go"
-}
-
-ensure_openssl() {
-  command -v openssl >/dev/null 2>&1 && return
-  log "installing openssl (apt-get)"
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  if ! { $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq openssl >&2; }; then
-    die "openssl is missing and apt-get could not install it"
-  fi
-}
+ensure_openssl() { ensure_apt openssl openssl; }
 
 # ---------------------------------------------------------------- build
 
-# -X values as Kubernetes' own release build sets them, so /version and `kubectl version` tell
-# the truth instead of v0.0.0-master.
-k8s_ldflags() {
-  local v="$k8s_version" major minor flags="" key val pkg tagtime
-  major="${v#v}"; major="${major%%.*}"
-  minor="${v#v*.}"; minor="${minor%%.*}"
-  # The release's tag time as build date keeps the binaries reproducible.
-  tagtime="$(cd "$here/k8s" && GOFLAGS="${GOFLAGS:-} -mod=mod" "$(find_go)" list -m -json k8s.io/kubernetes |
-    sed -n 's/^[[:space:]]*"Time": "\(.*\)",\{0,1\}$/\1/p')"
-  for kv in "gitVersion=$v" "gitMajor=$major" "gitMinor=$minor" "gitTreeState=clean" \
-            "buildDate=${tagtime:-unknown}"; do
-    key="${kv%%=*}"; val="${kv#*=}"
-    for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
-      flags+=" -X $pkg.$key=$val"
-    done
-  done
-  echo "-s -w$flags"
-}
-
-# go_build <module dir> <dest dir> <ldflags> <pkg>=<binary name>...
-# Builds into a temp dir and renames, so an interrupted build never leaves a half binary.
-go_build() {
-  local dir="$1" dest="$2" ldflags="$3" go tmp spec pkgs=() names=() i
-  shift 3
-  for spec in "$@"; do pkgs+=("${spec%%=*}"); names+=("${spec#*=}"); done
-  go="$(find_go)"
-  mkdir -p "$dest"
-  tmp="$(mktemp -d "$dest/.build.XXXXXX")"
-  log "building ${names[*]} (${dest##*/}) - the first build takes many minutes on 2 cores"
-  local start=$SECONDS
-  for i in "${!pkgs[@]}"; do
-    # One go build per binary: -o <file> names the output explicitly.
-    (cd "$dir" && CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=mod" \
-      "$go" build -trimpath -ldflags="$ldflags" -o "$tmp/${names[$i]}" "${pkgs[$i]}") ||
-      { rm -rf "$tmp"; die "go build ${pkgs[$i]} failed"; }
-  done
-  for i in "${!names[@]}"; do mv -f "$tmp/${names[$i]}" "$dest/${names[$i]}"; done
-  rmdir "$tmp"
-  log "built ${names[*]} in $((SECONDS - start))s"
-}
-
-build() {
-  # Nothing to build: do not queue behind another checkout's unrelated build holding the lock.
-  [ -x "$k8s_bin/kube-apiserver" ] && [ -x "$k8s_bin/kubectl" ] && [ -x "$etcd_bin/etcd" ] && return
-  # One build at a time per cache, whichever checkout asks.
-  mkdir -p "$cache/bin"
-  exec 8>"$cache/bin/.build.lock"
-  flock 8
+build_binaries() {
   if [ ! -x "$k8s_bin/kube-apiserver" ] || [ ! -x "$k8s_bin/kubectl" ]; then
-    go_build "$here/k8s" "$k8s_bin" "$(k8s_ldflags)" \
+    go_build "$here/k8s" "$k8s_bin" "$(k8s_ldflags "$here/k8s")" \
       k8s.io/kubernetes/cmd/kube-apiserver=kube-apiserver k8s.io/kubernetes/cmd/kubectl=kubectl
   fi
   if [ ! -x "$etcd_bin/etcd" ]; then
     go_build "$here/etcd" "$etcd_bin" "-s -w" go.etcd.io/etcd/server/v3=etcd
   fi
-  exec 8>&-
+}
+
+# One build at a time per cache, whichever checkout asks; nothing to wait for when all are built.
+build() {
+  [ -x "$k8s_bin/kube-apiserver" ] && [ -x "$k8s_bin/kubectl" ] && [ -x "$etcd_bin/etcd" ] && return 0
+  with_build_lock .build.lock build_binaries
 }
 
 # ---------------------------------------------------------------- cert-manager CRDs
@@ -150,49 +100,8 @@ crd_dir() {
 
 # ---------------------------------------------------------------- processes
 
-pid_of() { # <name>: the pid from the pid file, if that process is still ours
-  local f="$state/$1.pid" pid
-  [ -f "$f" ] || return 1
-  pid="$(cat "$f")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  # A reused pid must not be mistaken for ours: check the binary it runs.
-  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "/$1 " || return 1
-  echo "$pid"
-}
-
-stop_proc() { # <name>
-  local pid i
-  if pid="$(pid_of "$1")"; then
-    log "stopping $1 (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    if [ -d "/proc/$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
-  fi
-  rm -f "$state/$1.pid"
-}
-
-# Local ports in any state (listening, connected, TIME_WAIT), from the kernel's tables.
-used_ports() {
-  cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-    awk 'NR > 1 { split($2, a, ":"); if (a[2] != "") print a[2] }' |
-    while read -r hex; do echo $((16#$hex)); done | sort -u
-}
-
-# Random free ports below the kernel's ephemeral range, where no outgoing connection can take
-# them between our check and the server's bind.
-free_ports() { # <count>
-  local low used picked="" p n=0 i
-  low="$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
-  [ "$low" -gt 12000 ] || low=32768
-  used=" $(used_ports | tr '\n' ' ') "
-  for i in $(seq 1 500); do
-    p=$((10000 + RANDOM % (low - 10000)))
-    case "$used$picked " in *" $p "*) continue ;; esac
-    picked+=" $p"; n=$((n + 1))
-    [ "$n" = "$1" ] && { echo "$picked"; return; }
-  done
-  die "no free port found on 127.0.0.1"
-}
+pid_of() { pidfile_pid "$state/$1.pid" "$1"; } # <name>: the pid, if that process is still ours
+stop_proc() { pidfile_stop "$state/$1.pid" "$1"; } # <name>
 
 show_logs() {
   local f
@@ -299,6 +208,8 @@ start_servers() {
 
   local t=$SECONDS
   read -r etcd_port peer_port api_port <<<"$(free_ports 3)"
+  # A caller that forwards the API server's port from elsewhere (tools/e2e) fixes it.
+  api_port="${TAPACME_CLUSTER_API_PORT:-$api_port}"
   server="https://127.0.0.1:$api_port"
 
   log "starting etcd $etcd_version on 127.0.0.1:$etcd_port"
@@ -349,13 +260,7 @@ start_servers() {
   printf 'server=%s\netcd=http://127.0.0.1:%s\n' "$server" "$etcd_port" > "$state/endpoints"
 }
 
-# During startup the pids are ours for sure, and a child may not have exec'd its binary yet
-# (its cmdline is still the shell's under load), so ask only whether it is running.
-running() { # <name>
-  local pid
-  pid="$(cat "$state/$1.pid" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] && ! grep -q ') Z ' "/proc/$pid/stat"
-}
+running() { pidfile_running "$state/$1.pid"; } # <name>, during startup
 
 alive() {
   running etcd || { log "etcd exited during startup"; return 1; }
@@ -527,6 +432,7 @@ case "$cmd" in
   env) cmd_env "$@" ;;
   build) build ;;
   restart-apiserver) cmd_restart_apiserver ;;
+  crds) crd_dir ;;
   kubectl) build; exec "$kubectl" --kubeconfig "$kubeconfig" "$@" ;;
-  *) sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
