@@ -30,6 +30,20 @@ describe('certManagerReport', () => {
     expect(certManagerReport(crds({ podTemplateSpecFields: [] }), controller([], 'x/cert-manager-controller:v1.11.4')).podTemplateImagePullSecrets).toBe(false);
   });
 
+  it('reads the running controller\'s version from the option, else its image tag, else its version label', () => {
+    const labelled = { ...controller([], 'registry.example.com/tap/cert-manager-controller@sha256:0123'), labels: { 'app.kubernetes.io/version': 'v1.11.5' } };
+    expect(certManagerReport(crds(), labelled)).toMatchObject({ controllerVersion: 'v1.11.5', controllerVersionSource: 'controller-label' });
+    expect(certManagerReport(crds(), controller([], 'x/cert-manager-controller:v1.11.4'))).toMatchObject({ controllerVersion: 'v1.11.4', controllerVersionSource: 'controller-image' });
+    expect(certManagerReport(crds(), controller([]), { certManagerVersion: '1.11' })).toMatchObject({ controllerVersion: 'v1.11', controllerVersionSource: 'option' });
+    expect(certManagerReport(crds(), undefined)).toMatchObject({ controllerVersion: null, controllerVersionSource: null });
+  });
+
+  it('treats podTemplate pull secrets as absent when the controller is older than 1.12, whatever the CRDs serve', () => {
+    const r = certManagerReport(crds({ versionLabel: 'v1.21.1' }), controller([], 'quay.io/jetstack/cert-manager-controller:v1.11.5'));
+    expect([r.version, r.controllerVersion, r.podTemplateImagePullSecrets]).toEqual(['v1.21.1', 'v1.11.5', false]);
+    expect(certManagerReport(crds({ versionLabel: 'v1.21.1' }), undefined).podTemplateImagePullSecrets).toBe(true);
+  });
+
   it('resolves the cluster resource namespace', () => {
     expect(certManagerReport(crds(), controller(['--cluster-resource-namespace=$(POD_NAMESPACE)'])).clusterResourceNamespace).toBe('cert-manager');
     expect(certManagerReport(crds(), controller(['--cluster-resource-namespace=tap-certs'])).clusterResourceNamespace).toBe('tap-certs');

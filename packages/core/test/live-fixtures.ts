@@ -55,6 +55,12 @@ export function snapshot(text: string, crds: Partial<CrdFacts> = {}): LiveSnapsh
       case 'Challenge':
         s.challenges.push(toManifestObject(o, kind, apiVersion, keepIssuerRefAndStatus));
         break;
+      case 'CertificateRequest':
+        (s.certificateRequests ??= []).push(toManifestObject(o, kind, apiVersion, keepIssuerRefAndStatus));
+        break;
+      case 'Order':
+        (s.orders ??= []).push(toManifestObject(o, kind, apiVersion, keepIssuerRefAndStatus));
+        break;
       case 'Ingress':
         s.ingresses.push(toManifestObject(o, kind, apiVersion, keepMetadata));
         break;

@@ -162,6 +162,14 @@ describe('planFix and cert-manager versions', () => {
     const stale = plan(snapshot(text, { podTemplateSpecFields: FIELDS_1_11, secretExport: true })).ops.at(-1);
     expect(JSON.stringify(stale?.body)).not.toContain('registry-credentials');
   });
+  it('never writes podTemplate imagePullSecrets for a controller older than 1.12, even where newer CRDs serve them', () => {
+    const old = docs(controllerYaml().replace('cert-manager-controller:v1.21.1', 'cert-manager-controller:v1.11.5'), own, certificate('team-a', 'web'));
+    const issuerOp = plan(snapshot(old, { secretExport: true })).ops.at(-1);
+    expect(issuerOp?.body?.['spec']).toEqual({ acme: { solvers: [{ http01: { ingress: { ingressClassName: 'contour', podTemplate: { spec: { imagePullSecrets: [{ name: 'own' }], serviceAccountName: SA } } } } }] } });
+    // The version given on the command line decides over the Deployment's.
+    const { report, context } = scanCluster(snapshot(old, { secretExport: true }), { certManagerVersion: 'v1.12.0' });
+    expect(JSON.stringify(planFix(report, context, { strategy: 'serviceaccount' }).ops.at(-1)?.body)).toContain('registry-credentials');
+  });
 });
 
 describe('planFix options', () => {

@@ -223,7 +223,48 @@ involvedObject: {kind: Pod, name: web-7d9f}`,
   it('leaves a failure it cannot attribute at the top level', () => {
     const r = scanCluster(snapshot(docs(controllerYaml(), clusterIssuer('a'), clusterIssuer('b'), certificate('app', 'x', 'a'), certificate('app', 'y', 'b'),
       `apiVersion: v1\nkind: Pod\nmetadata: {name: cm-acme-http-solver-q, namespace: app, labels: {acme.cert-manager.io/http01-solver: "true"}}\nspec: {containers: [{name: c, image: ${SOLVER_IMAGE}}]}\nstatus: {containerStatuses: [{name: c, state: {waiting: {reason: ErrImagePull}}}]}`))).report;
-    expect(r.unattributedFailures).toEqual([{ kind: 'Pod', name: 'cm-acme-http-solver-q', reason: 'ErrImagePull', message: `cannot pull ${SOLVER_IMAGE}`, namespace: 'app' }]);
+    expect(r.unattributedFailures).toEqual([
+      { kind: 'Pod', name: 'cm-acme-http-solver-q', reason: 'ErrImagePull', message: `cannot pull ${SOLVER_IMAGE}`, serviceAccountName: 'default', imagePullSecrets: [], namespace: 'app' },
+    ]);
+  });
+
+  it('shows a solver Pod that is not scheduled, who it runs as, and every warning about it', () => {
+    const r = scanCluster(snapshot(docs(controllerYaml(), clusterIssuer('le'), certificate('app', 'web', 'le'),
+      `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: app}`,
+      `apiVersion: acme.cert-manager.io/v1
+kind: Challenge
+metadata: {name: web-1-2-3, namespace: app, uid: ch-1}
+spec: {issuerRef: {name: le, kind: ClusterIssuer, group: cert-manager.io}}
+status: {state: pending, processing: true, reason: 'Waiting for HTTP-01 challenge propagation: failed to perform self check GET request'}`,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: cm-acme-http-solver-x1, namespace: app, labels: {acme.cert-manager.io/http01-solver: "true"}, ownerReferences: [{uid: ch-1, kind: Challenge, name: web-1-2-3}]}
+spec: {serviceAccountName: default, containers: [{name: acmesolver, image: ${SOLVER_IMAGE}}]}
+status: {phase: Pending, conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, message: 'no nodes available to schedule pods'}]}`,
+      `apiVersion: v1
+kind: Event
+metadata: {name: e1, namespace: app}
+type: Warning
+reason: FailedScheduling
+message: 'no nodes available to schedule pods'
+involvedObject: {kind: Pod, name: cm-acme-http-solver-x1}`))).report;
+    const app = ns(r, 'ClusterIssuer/le', 'app');
+    expect(app?.failures).toEqual([
+      { kind: 'Pod', name: 'cm-acme-http-solver-x1', reason: 'Unschedulable', message: 'no nodes available to schedule pods', serviceAccountName: 'default', imagePullSecrets: [] },
+      { kind: 'Challenge', name: 'web-1-2-3', reason: 'pending', message: 'Waiting for HTTP-01 challenge propagation: failed to perform self check GET request' },
+      { kind: 'Event', name: 'Pod/cm-acme-http-solver-x1', reason: 'FailedScheduling', message: 'no nodes available to schedule pods' },
+    ]);
+    expect(app?.problems.map((p) => p.rule)).toEqual(['solver-no-pull-secrets', 'challenge-pending']);
+  });
+
+  it('does not list a running solver Pod as a failure', () => {
+    const r = scanCluster(snapshot(docs(controllerYaml(), clusterIssuer('le'), certificate('app', 'web', 'le'),
+      `apiVersion: v1
+kind: Pod
+metadata: {name: cm-acme-http-solver-ok, namespace: app, labels: {acme.cert-manager.io/http01-solver: "true"}}
+spec: {serviceAccountName: tap-acme-http01-solver, imagePullSecrets: [{name: registry-credentials}], containers: [{name: acmesolver, image: ${SOLVER_IMAGE}}]}
+status: {phase: Running, containerStatuses: [{name: acmesolver, imageID: "x@sha256:1", state: {running: {}}}]}`))).report;
+    expect(ns(r, 'ClusterIssuer/le', 'app')?.failures ?? []).toEqual([]);
   });
 });
 
@@ -254,12 +295,54 @@ describe('scanCluster: no fix needed', () => {
   });
 });
 
+describe('scanCluster: fields the running controller ignores', () => {
+  const issuer = `apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: skew}
+spec:
+  acme:
+    server: https://acme.example/dir
+    privateKeySecretRef: {name: k}
+    solvers:
+    - http01:
+        ingress:
+          ingressClassName: nginx
+          podTemplate: {spec: {serviceAccountName: ${SA}, imagePullSecrets: [{name: registry-credentials}], securityContext: {runAsNonRoot: true}}}
+    - dns01: {route53: {region: eu-west-1}}`;
+  const old = controllerYaml().replace('cert-manager-controller:v1.21.1', 'cert-manager-controller:v1.11.5');
+
+  it('names each one with its path and the release that reads it', () => {
+    const r = scanCluster(snapshot(docs(old, issuer, certificate('app', 'web', 'skew')))).report;
+    expect(r.findings.filter((f) => f.rule === 'field-ignored-by-controller').map((f) => [f.path, f.severity])).toEqual([
+      ['spec.acme.solvers[0].http01.ingress.ingressClassName', 'warning'],
+      ['spec.acme.solvers[0].http01.ingress.podTemplate.spec.imagePullSecrets', 'warning'],
+      ['spec.acme.solvers[0].http01.ingress.podTemplate.spec.securityContext', 'warning'],
+    ]);
+    expect(r.findings.find((f) => f.rule === 'field-ignored-by-controller')?.message).toContain('cert-manager controller v1.11.5 (read from v1.12)');
+    expect(r.warnings.join('\n')).toContain('accept http01.ingress.podTemplate.spec.imagePullSecrets (v1.12+), http01.ingress.podTemplate.spec.securityContext (v1.16+), http01.ingress.podTemplate.spec.resources (v1.19+), which the running controller v1.11.5 ignores');
+  });
+
+  it('judges the Pod\'s pull secrets by the ServiceAccount, since the controller drops the podTemplate\'s', () => {
+    const r = scanCluster(snapshot(docs(old, issuer, certificate('app', 'web', 'skew'), serviceAccount('app', SA, [])))).report;
+    expect(ns(r, 'ClusterIssuer/skew', 'app')?.problems.map((p) => p.rule)).toEqual(['solver-no-pull-secrets']);
+  });
+
+  it('says nothing when the controller reads them, or when --cert-manager-version says it does', () => {
+    const current = scanCluster(snapshot(docs(controllerYaml(), issuer))).report;
+    expect(current.findings.filter((f) => f.rule === 'field-ignored-by-controller')).toEqual([]);
+    expect(current.warnings).toEqual([]);
+    const told = scanCluster(snapshot(docs(old, issuer)), { certManagerVersion: '1.16' }).report;
+    expect(told.findings.filter((f) => f.rule === 'field-ignored-by-controller').map((f) => f.path)).toEqual([]);
+    expect(told.warnings.join()).toContain('resources (v1.19+)');
+  });
+});
+
 describe('scanCluster: other issuers', () => {
   it('lists a DNS01-only issuer without ServiceAccount checks', () => {
     const dns = 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: dns}\nspec:\n  acme:\n    server: s\n    privateKeySecretRef: {name: k}\n    solvers:\n    - dns01: {route53: {region: eu-west-1}}\n';
     const { report } = scanCluster(snapshot(docs(controllerYaml(), dns, certificate('app', 'x', 'dns'))));
     expect(report.issuers[0]?.solvers[0]).toMatchObject({ type: 'dns01', dns01Provider: 'route53' });
-    expect(report.issuers[0]?.namespaces).toEqual([{ name: 'app', evidence: [{ via: 'issuerRef', kind: 'Certificate', name: 'x' }], serviceAccount: null, failures: [], problems: [] }]);
+    expect(report.issuers[0]?.namespaces).toEqual([{ name: 'app', evidence: [{ via: 'issuerRef', kind: 'Certificate', name: 'x' }], certificates: [], serviceAccount: null, failures: [], problems: [] }]);
     expect(report.issuers[0]?.needsFix).toBe(false);
   });
   it('ignores CA and self-signed issuers', () => {
@@ -268,5 +351,53 @@ describe('scanCluster: other issuers', () => {
   });
   it('warns when cert-manager is not installed', () => {
     expect(scanCluster(snapshot('', { certManagerInstalled: false })).report.warnings[0]).toMatch(/CRDs are not installed/);
+  });
+});
+
+describe('scanCluster: the chain behind a Certificate that is not Ready', () => {
+  const chain = docs(controllerYaml(), clusterIssuer('le'),
+    `apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le2}
+spec: {acme: {server: https://acme.example/dir, privateKeySecretRef: {name: k}, solvers: [{http01: {ingress: {}}}]}}
+status: {conditions: [{type: Ready, status: "True", reason: ACMEAccountRegistered, message: The ACME account was registered with the ACME server}]}`,
+    `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: web, namespace: app, uid: cert-1}
+spec: {issuerRef: {name: le2, kind: ClusterIssuer}}
+status: {conditions: [{type: Ready, status: "False", reason: DoesNotExist, message: Issuing certificate as Secret does not exist}]}`,
+    `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: done, namespace: app, uid: cert-2}
+spec: {issuerRef: {name: le2, kind: ClusterIssuer}}
+status: {conditions: [{type: Ready, status: "True", reason: Ready}]}`,
+    ...[1, 2].map((rev) => `apiVersion: cert-manager.io/v1
+kind: CertificateRequest
+metadata: {name: web-${rev}, namespace: app, uid: cr-${rev}, annotations: {cert-manager.io/certificate-revision: "${rev}"}, ownerReferences: [{uid: cert-1, kind: Certificate, name: web}]}
+spec: {issuerRef: {name: le2, kind: ClusterIssuer}}
+status: {conditions: [{type: Approved, status: "True", reason: cert-manager.io}, {type: Ready, status: "False", reason: Pending, message: Waiting on certificate issuance from order app/web-${rev}-1}]}`),
+    `apiVersion: acme.cert-manager.io/v1
+kind: Order
+metadata: {name: web-2-1, namespace: app, uid: order-2, ownerReferences: [{uid: cr-2, kind: CertificateRequest, name: web-2}]}
+spec: {issuerRef: {name: le2, kind: ClusterIssuer}}
+status: {state: pending}`,
+    `apiVersion: acme.cert-manager.io/v1
+kind: Challenge
+metadata: {name: web-2-1-9, namespace: app, uid: ch-9, ownerReferences: [{uid: order-2, kind: Order, name: web-2-1}]}
+spec: {type: HTTP-01, issuerRef: {name: le2, kind: ClusterIssuer}}
+status: {state: pending, reason: Waiting for HTTP-01 challenge propagation}`);
+
+  it('walks Certificate, newest CertificateRequest, Order and Challenges by owner, and shows the issuer\'s Ready condition', () => {
+    const s = snapshot(chain);
+    const { report } = scanCluster(s);
+    const le2 = report.issuers.find((i) => i.name === 'le2');
+    expect(le2?.ready).toEqual({ status: 'True', reason: 'ACMEAccountRegistered', message: 'The ACME account was registered with the ACME server' });
+    expect(ns(report, 'ClusterIssuer/le2', 'app')?.certificates).toEqual([{
+      name: 'web',
+      ready: { status: 'False', reason: 'DoesNotExist', message: 'Issuing certificate as Secret does not exist' },
+      request: { name: 'web-2', approved: { status: 'True', reason: 'cert-manager.io', message: null }, ready: { status: 'False', reason: 'Pending', message: 'Waiting on certificate issuance from order app/web-2-1' } },
+      order: { name: 'web-2-1', state: 'pending', reason: null },
+      challenges: [{ name: 'web-2-1-9', type: 'HTTP-01', state: 'pending', reason: 'Waiting for HTTP-01 challenge propagation' }],
+    }]);
   });
 });

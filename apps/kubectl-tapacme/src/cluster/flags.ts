@@ -59,7 +59,16 @@ export function scanOnlyFlags(): FlagSpec[] {
   return [
     { name: 'solver-image', type: 'string', placeholder: 'IMAGE', describe: 'the ACME solver image, when the cert-manager controller cannot be read (default: its --acme-http01-solver-image)' },
     { name: 'chunk-size', type: 'string', placeholder: 'N', describe: 'page size of every list (default: per kind; 0: no paging)' },
+    { name: 'cert-manager-version', type: 'string', placeholder: 'VERSION', describe: 'the running cert-manager controller\'s version, e.g. 1.11 or v1.11.5 (default: from its Deployment\'s image tag or version label)' },
   ];
+}
+
+/** --cert-manager-version, checked: "1.11", "v1.11.5". */
+export function certManagerVersionFlag(args: ParsedArgs): string | undefined {
+  const v = args.string('cert-manager-version');
+  if (v === undefined || v === '') return undefined;
+  if (!/^v?\d+\.\d+(\.\d+)?$/.test(v.trim())) throw new UsageError(`--cert-manager-version must be a version like 1.11 or v1.11.5, got "${v}"`);
+  return v.trim();
 }
 
 /** The flags `fix` takes only in live mode (appended to the file-mode flags). */

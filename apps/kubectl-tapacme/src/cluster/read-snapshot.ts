@@ -20,7 +20,7 @@ type Obj = Record<string, unknown>;
  */
 const PAGE: Partial<Record<ResourceKey, number>> = {
   certificates: 3500, ingresses: 2500, serviceAccounts: 2500, challenges: 2000, clusterIssuers: 1000, issuers: 1000, gateways: 2000,
-  secrets: 2000, pods: 500, events: 500, deployments: 500,
+  secrets: 2000, pods: 500, events: 500, deployments: 500, certificateRequests: 2000, orders: 2000,
 };
 
 export interface ReadOptions {
@@ -77,7 +77,7 @@ export async function readSnapshot(client: KubeClient, options: ReadOptions = {}
   const gatewayVersion = servedVersion(gatewayCrd);
   const none = <T>(): Promise<T[]> => Promise.resolve([]);
 
-  const [clusterIssuers, issuers, certificates, challenges, ingresses, gateways, pods, events, serviceAccounts, secrets, deployments] = await Promise.all([
+  const [clusterIssuers, issuers, certificates, challenges, ingresses, gateways, pods, events, serviceAccounts, secrets, deployments, certificateRequests, orders] = await Promise.all([
     cmInstalled ? list('clusterIssuers', (o) => toManifestObject(o, 'ClusterIssuer', 'cert-manager.io/v1', keepIssuer)) : none<never>(),
     cmInstalled ? list('issuers', (o) => toManifestObject(o, 'Issuer', 'cert-manager.io/v1', keepIssuer)) : none<never>(),
     cmInstalled ? list('certificates', (o) => toManifestObject(o, 'Certificate', 'cert-manager.io/v1', keepIssuerRefAndStatus)) : none<never>(),
@@ -92,12 +92,14 @@ export async function readSnapshot(client: KubeClient, options: ReadOptions = {}
     // Helm release secrets are large and never pull secrets.
     list('secrets', summarizeSecret, { fieldSelector: 'type!=helm.sh/release.v1' }),
     optional('cannot list deployments', list('deployments', (o) => (isCandidateController(o) ? o : undefined)), 'the solver image is unknown (pass --solver-image)'),
+    cmInstalled ? optional('cannot list certificaterequests', list('certificateRequests', (o) => toManifestObject(o, 'CertificateRequest', 'cert-manager.io/v1', keepIssuerRefAndStatus)), 'requests behind Certificates are not shown') : none<never>(),
+    cmInstalled ? optional('cannot list orders', list('orders', (o) => toManifestObject(o, 'Order', 'acme.cert-manager.io/v1', keepIssuerRefAndStatus)), 'ACME orders behind Certificates are not shown') : none<never>(),
   ]);
 
   const controller = findCertManagerController(deployments);
   const snapshot: LiveSnapshot = {
     issuers: [...clusterIssuers, ...issuers],
-    certificates, ingresses, gateways, challenges, serviceAccounts, secrets, pods, events,
+    certificates, ingresses, gateways, challenges, certificateRequests, orders, serviceAccounts, secrets, pods, events,
     crds: {
       ...(forbiddenCrd ? { certManagerInstalled: true, podTemplateSpecFields: [] } : crdFactsFromIssuerCrd(issuerCrd)),
       secretExport: secretExportCrd !== undefined,

@@ -1,6 +1,6 @@
 // Text, JSON and YAML renderings of the scan report. The JSON shape is the documented, stable one.
 import { stringify } from 'yaml';
-import type { IssuerReport, NamespaceReport, ScanReport } from '@tapacme/core';
+import type { CertificateChainReport, ConditionReport, IssuerReport, NamespaceReport, ScanReport } from '@tapacme/core';
 import type { Style } from '../output/style.js';
 
 /** The report in its documented key order (issuers and findings first), plus the read warnings. */
@@ -10,10 +10,12 @@ export function scanJson(report: ScanReport, readWarnings: readonly string[]): R
       kind: i.kind,
       name: i.name,
       namespace: i.namespace,
+      ready: i.ready,
       solvers: i.solvers,
       namespaces: i.namespaces.map((n) => ({
         name: n.name,
         evidence: n.evidence,
+        certificates: n.certificates,
         serviceAccount: n.serviceAccount,
         problems: n.problems,
         failures: n.failures,
@@ -52,7 +54,10 @@ export function renderScanText(report: ScanReport, readWarnings: readonly string
   const out: string[] = [];
   const cm = report.certManager;
   const version = cm.version ? `${cm.version} (${cm.versionSource === 'crd-label' ? 'CRD label' : 'controller image'})` : cm.versionRange ? `${cm.versionRange} (served schema)` : 'version unknown';
-  out.push(`${s.bold('cert-manager')} ${cm.installed ? version : 'not installed'}; podTemplate.spec.imagePullSecrets ${cm.podTemplateImagePullSecrets ? 'served' : 'not served'}${cm.secretgen ? '; secretgen-controller installed' : ''}`);
+  const controller = cm.controllerVersion && cm.controllerVersion !== cm.version
+    ? `; controller ${cm.controllerVersion} (${cm.controllerVersionSource === 'option' ? '--cert-manager-version' : cm.controllerVersionSource === 'controller-label' ? 'Deployment label' : 'controller image'})`
+    : '';
+  out.push(`${s.bold('cert-manager')} ${cm.installed ? version : 'not installed'}${controller}; podTemplate.spec.imagePullSecrets ${cm.podTemplateImagePullSecrets ? 'served' : 'not served'}${cm.secretgen ? '; secretgen-controller installed' : ''}`);
   const img = report.solverImage;
   const source = img.source === 'controller-flag' ? 'controller flag' : img.source === 'option' ? '--solver-image' : img.source === 'default' ? 'cert-manager default' : 'unknown: controller not found';
   out.push(`${s.bold('solver image')} ${img.image} (${source})`);
@@ -61,7 +66,8 @@ export function renderScanText(report: ScanReport, readWarnings: readonly string
   out.push('');
   if (report.issuers.length === 0) out.push('No ACME issuers.');
   for (const i of report.issuers) {
-    out.push(`${s.bold(issuerLabel(i))}  ${i.needsFix ? s.red('needs a fix') : s.green('ok')}`);
+    const ready = i.ready ? `  Ready=${i.ready.status}${i.ready.status !== 'True' && i.ready.reason ? ` (${i.ready.reason}${i.ready.message ? `: ${i.ready.message}` : ''})` : ''}` : '';
+    out.push(`${s.bold(issuerLabel(i))}  ${i.needsFix ? s.red('needs a fix') : s.green('ok')}${s.dim(ready)}`);
     for (const sv of i.solvers) {
       const what = sv.type === 'http01' ? `http01 ${sv.variant ?? ''}, ${sv.serviceAccountName ? `serviceAccountName ${sv.serviceAccountName}` : 'no serviceAccountName'}${sv.imagePullSecrets.length > 0 ? `, imagePullSecrets ${sv.imagePullSecrets.join(', ')}` : ''}` : sv.type === 'dns01' ? `dns01 ${sv.dns01Provider ?? ''}` : 'invalid';
       out.push(`  solver ${sv.index + 1}: ${what}`);
@@ -100,6 +106,23 @@ function namespaceLines(n: NamespaceReport, s: Style): string[] {
     lines.push(`      ServiceAccount ${sa.name}${sa.configured ? '' : ' (default: the issuer names none)'}: ${sa.exists ? `exists${secrets.length > 0 ? `, pull secrets ${secrets.join(', ')}` : ', no pull secrets'}` : 'missing'}`);
   }
   for (const p of n.problems) lines.push(`      ${sev(s, p.severity)} ${p.rule}: ${p.message}`);
-  for (const f of n.failures) lines.push(`      ${s.dim(`${f.kind} ${f.name}: ${f.reason}${f.message ? `: ${f.message}` : ''}`)}`);
+  for (const c of n.certificates) lines.push(...certificateLines(c, s));
+  for (const f of n.failures) {
+    const runsAs = f.serviceAccountName !== undefined
+      ? ` (runs as ServiceAccount ${f.serviceAccountName}, ${f.imagePullSecrets && f.imagePullSecrets.length > 0 ? `pull secrets ${f.imagePullSecrets.join(', ')}` : 'no pull secrets'})`
+      : '';
+    lines.push(`      ${s.dim(`${f.kind} ${f.name}: ${f.reason}${f.message ? `: ${f.message}` : ''}${runsAs}`)}`);
+  }
+  return lines;
+}
+
+const cond = (c: ConditionReport | null, name: string): string => (c ? `${name}=${c.status}${c.reason ? ` ${c.reason}` : ''}${c.status !== 'True' && c.message ? `: ${c.message}` : ''}` : `${name} unknown`);
+
+/** A Certificate that is not Ready and what stands behind it, as `cmctl status certificate` walks it. */
+function certificateLines(c: CertificateChainReport, s: Style): string[] {
+  const lines = [`      ${s.dim(`Certificate ${c.name}: ${cond(c.ready, 'Ready')}`)}`];
+  if (c.request) lines.push(`        ${s.dim(`CertificateRequest ${c.request.name}: ${cond(c.request.approved, 'Approved')}; ${cond(c.request.ready, 'Ready')}`)}`);
+  if (c.order) lines.push(`        ${s.dim(`Order ${c.order.name}: ${c.order.state ?? 'no state yet'}${c.order.reason ? `: ${c.order.reason}` : ''}`)}`);
+  for (const ch of c.challenges) lines.push(`        ${s.dim(`Challenge ${ch.name} (${ch.type ?? '?'}): ${ch.state ?? 'no state yet'}${ch.reason ? `: ${ch.reason}` : ''}`)}`);
   return lines;
 }

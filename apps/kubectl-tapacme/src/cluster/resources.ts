@@ -34,6 +34,8 @@ export const RESOURCES = {
   issuers: r('cert-manager.io', 'v1', 'issuers', 'Issuer', true, ['list'], ['get', 'patch'], 'read solvers; fix sets serviceAccountName or dns01 (server-side apply)'),
   certificates: r('cert-manager.io', 'v1', 'certificates', 'Certificate', true, ['list'], [], 'which namespaces obtain certificates from which issuer'),
   challenges: r('acme.cert-manager.io', 'v1', 'challenges', 'Challenge', true, ['list'], [], 'pending challenges and why'),
+  certificateRequests: r('cert-manager.io', 'v1', 'certificaterequests', 'CertificateRequest', true, ['list'], [], 'the request behind a Certificate that is not Ready'),
+  orders: r('acme.cert-manager.io', 'v1', 'orders', 'Order', true, ['list'], [], 'the ACME order behind a Certificate that is not Ready'),
   ingresses: r('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['list'], [], 'cert-manager.io/cluster-issuer and cert-manager.io/issuer annotations'),
   gateways: r('gateway.networking.k8s.io', 'v1', 'gateways', 'Gateway', true, ['list'], [], 'cert-manager.io annotations on Gateways'),
   pods: r('', 'v1', 'pods', 'Pod', true, ['list'], [], 'solver Pods that cannot pull; Pods that pull from the solver registry without secrets'),

@@ -12,7 +12,7 @@ import type { KubeClient } from './client.js';
 import { connect, reportClusterError, retryWarnings } from './connect.js';
 import { countOutcomes, executePlan } from './execute.js';
 import type { OpResult, Outcome } from './execute.js';
-import { DRY_RUN, FIX_OUTPUT, positiveInt } from './flags.js';
+import { DRY_RUN, FIX_OUTPUT, certManagerVersionFlag, positiveInt } from './flags.js';
 import { Progress } from './progress.js';
 import { readSnapshot } from './read-snapshot.js';
 import { printStats } from './stats.js';
@@ -66,7 +66,7 @@ export async function runLiveFix(args: ParsedArgs, io: Io): Promise<number> {
         options.copySource = { type, data: (src['data'] ?? {}) as Record<string, string> };
       }
       return options;
-    }, args.string('solver-image'), io);
+    }, { solverImage: args.string('solver-image'), certManagerVersion: certManagerVersionFlag(args) }, io);
     if (plan.errors.length > 0) {
       for (const e of plan.errors) io.err(`${io.errStyle.red('error:')} ${e}\n`);
       io.err('Nothing was changed.\n');
@@ -234,12 +234,13 @@ async function scanAndPlan(
   client: KubeClient,
   chunkSize: number | undefined,
   makeOptions: () => Promise<PlanOptions>,
-  solverImage: string | undefined,
+  versions: { solverImage: string | undefined; certManagerVersion: string | undefined },
   io: Io,
 ): Promise<{ plan: FixPlan; options: PlanOptions }> {
   const { snapshot, warnings } = await readSnapshot(client, chunkSize !== undefined ? { chunkSize } : {});
   for (const w of warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
-  const { report, context } = scanCluster(snapshot, solverImage ? { solverImage } : {});
+  const { solverImage, certManagerVersion } = versions;
+  const { report, context } = scanCluster(snapshot, { ...(solverImage ? { solverImage } : {}), ...(certManagerVersion ? { certManagerVersion } : {}) });
   for (const w of report.warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
   const options = await makeOptions();
   return { plan: planFix(report, context, options), options };

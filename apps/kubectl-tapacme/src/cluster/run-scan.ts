@@ -3,7 +3,7 @@ import type { ParsedArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Io } from '../output/io.js';
 import { connect, reportClusterError, retryWarnings } from './connect.js';
-import { FAIL_ON, SCAN_OUTPUT, positiveInt } from './flags.js';
+import { FAIL_ON, SCAN_OUTPUT, certManagerVersionFlag, positiveInt } from './flags.js';
 import { readSnapshot } from './read-snapshot.js';
 import { printStats } from './stats.js';
 import { stringify } from 'yaml';
@@ -22,7 +22,8 @@ export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
     const { snapshot, warnings } = await readSnapshot(client, chunkSize !== undefined ? { chunkSize } : {});
     const t2 = performance.now();
     const solverImage = args.string('solver-image');
-    const { report } = scanCluster(snapshot, solverImage ? { solverImage } : {});
+    const certManagerVersion = certManagerVersionFlag(args);
+    const { report } = scanCluster(snapshot, { ...(solverImage ? { solverImage } : {}), ...(certManagerVersion ? { certManagerVersion } : {}) });
     // Issue 6: per issuer, whether a Kyverno policy, a Namespace Provisioner source or a running watch covers later namespaces.
     const coverage = await readCoverage(client, snapshot, report);
     const allWarnings = [...warnings, ...coverage.warnings];

@@ -26,7 +26,10 @@ export interface CertManagerReport {
   versionSource: 'crd-label' | 'controller-image' | 'crd-schema' | null;
   /** From the served schema: ">=v1.19", ">=v1.12", "<v1.12". */
   versionRange: string | null;
-  /** The served schema has podTemplate.spec.imagePullSecrets (cert-manager 1.12+). */
+  /** The running controller's version: --cert-manager-version, else its Deployment's image tag or version label. */
+  controllerVersion: string | null;
+  controllerVersionSource: 'option' | 'controller-image' | 'controller-label' | null;
+  /** Solver pod fields take effect: the served schema has podTemplate.spec.imagePullSecrets and the controller reads it (1.12+). */
   podTemplateImagePullSecrets: boolean;
   controller: { namespace: string; name: string } | null;
   /** Where a ClusterIssuer's DNS01 secrets are read from (--cluster-resource-namespace). */
@@ -56,7 +59,21 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export function certManagerReport(crds: CrdFacts, controller: ControllerInfo | undefined): CertManagerReport {
+/** The controller's version: an explicit one, else its image tag, else its Deployment's version label. */
+function controllerVersionOf(controller: ControllerInfo | undefined, explicit: string | undefined): { version: string | null; source: CertManagerReport['controllerVersionSource'] } {
+  if (explicit) {
+    const m = SEMVER_TAG.exec(explicit.trim()) ?? /^v?(\d+)\.(\d+)()$/.exec(explicit.trim());
+    if (m) return { version: `v${m[1]}.${m[2]}${m[3] ? `.${m[3]}` : ''}${m[4] ?? ''}`, source: 'option' };
+  }
+  const byImage = versionOfImage(controller?.image);
+  if (byImage) return { version: byImage, source: 'controller-image' };
+  const label = controller?.labels?.['app.kubernetes.io/version'];
+  const m = label ? SEMVER_TAG.exec(label) : null;
+  if (m) return { version: `v${m[1]}.${m[2]}.${m[3]}${m[4] ?? ''}`, source: 'controller-label' };
+  return { version: null, source: null };
+}
+
+export function certManagerReport(crds: CrdFacts, controller: ControllerInfo | undefined, options: { certManagerVersion?: string } = {}): CertManagerReport {
   const fields = new Set(crds.podTemplateSpecFields);
   const schemaKnown = fields.size > 0;
   const since = FIELD_SINCE.find(([f]) => fields.has(f))?.[1];
@@ -73,8 +90,11 @@ export function certManagerReport(crds: CrdFacts, controller: ControllerInfo | u
   } else if (versionRange) {
     versionSource = 'crd-schema';
   }
-  // The served schema decides; a version is only the fallback when the CRD could not be read.
-  const podTemplateImagePullSecrets = schemaKnown ? fields.has('imagePullSecrets') : version !== null && compareVersions(version, 'v1.12') >= 0;
+  const running = controllerVersionOf(controller, options.certManagerVersion);
+  // The served schema decides whether the field is stored, the controller whether it is read: newer
+  // CRDs beside an older controller store it, and the controller drops it.
+  const stored = schemaKnown ? fields.has('imagePullSecrets') : version !== null && compareVersions(version, 'v1.12') >= 0;
+  const podTemplateImagePullSecrets = stored && (running.version === null || compareVersions(running.version, 'v1.12') >= 0);
   let clusterResourceNamespace: string | null = null;
   if (controller) {
     const flag = flagValue(controller.args, '--cluster-resource-namespace');
@@ -85,6 +105,8 @@ export function certManagerReport(crds: CrdFacts, controller: ControllerInfo | u
     version,
     versionSource,
     versionRange,
+    controllerVersion: running.version,
+    controllerVersionSource: running.source,
     podTemplateImagePullSecrets,
     controller: controller ? { namespace: controller.namespace, name: controller.name } : null,
     clusterResourceNamespace,

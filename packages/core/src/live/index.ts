@@ -1,8 +1,9 @@
 // Live-cluster analysis and fix planning: pure functions over a snapshot of listed objects.
 export { scanCluster, formatPath } from './scan.js';
 export type { ScanContext, ScanOptions, ScanResult } from './scan.js';
+export { CertificateChains, conditionOf } from './certificate-chain.js';
 export type {
-  EvidenceReport, FailureReport, IssuerReport, LiveFinding, LiveRuleId, NamespaceReport, NoFixNeeded, ProblemReport, PullSecretReport, ScanReport,
+  CertificateChainReport, ConditionReport, EvidenceReport, FailureReport, IssuerReport, LiveFinding, LiveRuleId, NamespaceReport, NoFixNeeded, ProblemReport, PullSecretReport, ScanReport,
   ServiceAccountReport, SolverReport,
 } from './report.js';
 export { emptySnapshot } from './snapshot.js';
@@ -21,4 +22,6 @@ export type { ApiOp, FixPlan, OpAction, OpIntent, PlanOptions, FixPullSecretSour
 export { dns01References } from './secret-refs.js';
 export type { DnsReference } from './secret-refs.js';
 export { http01PodConfigs } from './solver-config.js';
+export { SOLVER_FIELDS_SINCE, fieldsIgnoredByController, servedPodTemplateFieldsIgnored } from './version-skew.js';
+export type { IgnoredField } from './version-skew.js';
 export type { Http01PodConfig } from './solver-config.js';

@@ -12,7 +12,8 @@ export type LiveRuleId =
   | 'solver-pull-secret-wrong-registry'
   | 'solver-image-pull-failed'
   | 'solver-pod-forbidden'
-  | 'challenge-pending';
+  | 'challenge-pending'
+  | 'field-ignored-by-controller';
 
 export interface ProblemReport {
   rule: LiveRuleId;
@@ -55,11 +56,33 @@ export interface FailureReport {
   name: string;
   reason: string;
   message: string;
+  /** Pods: the ServiceAccount the Pod runs as ("default" when its spec names none). */
+  serviceAccountName?: string;
+  /** Pods: the pull secrets the Pod carries (what admission copied from its ServiceAccount, or its own). */
+  imagePullSecrets?: string[];
+}
+
+export interface ConditionReport {
+  status: string;
+  reason: string | null;
+  message: string | null;
+}
+
+/** A Certificate that is not Ready, and the objects cert-manager made for it (what `cmctl status certificate` shows). */
+export interface CertificateChainReport {
+  name: string;
+  ready: ConditionReport | null;
+  /** The newest CertificateRequest. */
+  request: { name: string; approved: ConditionReport | null; ready: ConditionReport | null } | null;
+  order: { name: string; state: string | null; reason: string | null } | null;
+  challenges: { name: string; type: string | null; state: string | null; reason: string | null }[];
 }
 
 export interface NamespaceReport {
   name: string;
   evidence: EvidenceReport[];
+  /** Certificates from this issuer that are not Ready, with their request, order and challenges. */
+  certificates: CertificateChainReport[];
   /** null for an issuer without HTTP01 solvers. */
   serviceAccount: ServiceAccountReport | null;
   failures: FailureReport[];
@@ -81,6 +104,8 @@ export interface IssuerReport {
   name: string;
   namespace: string | null;
   apiVersion: string;
+  /** The issuer's Ready condition (for ACME: its account is registered with the server). */
+  ready: ConditionReport | null;
   solvers: SolverReport[];
   namespaces: NamespaceReport[];
   /** Some error in its solvers or namespaces that `fix` would address. */

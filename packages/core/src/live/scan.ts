@@ -18,12 +18,16 @@ import type {
 import type { LiveSnapshot, PodSummary, SecretSummary } from './snapshot.js';
 import { SnapshotIndex, challengeIssuerKey, serviceAccountPullSecrets } from './snapshot-index.js';
 import { http01PodConfigs, isAcmeIssuer } from './solver-config.js';
+import { fieldsIgnoredByController, servedPodTemplateFieldsIgnored } from './version-skew.js';
+import { CertificateChains, conditionOf } from './certificate-chain.js';
 import type { Http01PodConfig } from './solver-config.js';
 
 export interface ScanOptions {
   settings?: Partial<Settings>;
   /** The solver image, when the controller Deployment cannot be read (or to check another one). */
   solverImage?: string;
+  /** The running controller's version ("v1.11.5", "1.11"), when its Deployment cannot be read or tells none. */
+  certManagerVersion?: string;
 }
 
 /** Image pull failures kubelet reports in a container's waiting reason. */
@@ -63,7 +67,7 @@ export function formatPath(path: JsonPath): string | null {
 /** The scan: every ACME issuer, the namespaces that obtain certificates from it, and what stops its solver Pods there. */
 export function scanCluster(snapshot: LiveSnapshot, options: ScanOptions = {}): ScanResult {
   const index = new SnapshotIndex(snapshot);
-  const certManager = certManagerReport(snapshot.crds, snapshot.controller);
+  const certManager = certManagerReport(snapshot.crds, snapshot.controller, options.certManagerVersion ? { certManagerVersion: options.certManagerVersion } : {});
   const { report: solverImage, ref: imageRef } = solverImageReport(snapshot.controller, certManager.version, options.solverImage);
   const registryKnown = solverImage.source !== 'unknown';
   const warnings: string[] = [];
@@ -100,6 +104,26 @@ export function scanCluster(snapshot: LiveSnapshot, options: ScanOptions = {}): 
     });
   }
 
+  const running = certManager.controllerVersion;
+  if (running) {
+    const served = servedPodTemplateFieldsIgnored(snapshot.crds.podTemplateSpecFields, running);
+    if (served.length > 0) {
+      warnings.push(`the served CRDs${certManager.version ? ` (${certManager.version})` : ''} accept ${served.map((f) => `${f.field} (${f.since}+)`).join(', ')}, which the running controller ${running} ignores: issuers may set them and nothing happens`);
+    }
+    for (const issuer of issuers) {
+      for (const f of fieldsIgnoredByController(issuer, running)) {
+        findings.push({
+          rule: 'field-ignored-by-controller', severity: 'warning', apiVersion: issuer.apiVersion, kind: issuer.kind, name: issuer.name ?? null, namespace: issuer.namespace ?? null,
+          path: formatPath(f.path), issuer: issuerKey(issuer),
+          message: `${formatPath(f.path) ?? f.field} is ignored by the running cert-manager controller ${running} (read from ${f.since}): the controller drops it when it builds the solver`,
+        });
+      }
+    }
+  }
+
+  const chains = new CertificateChains(snapshot.certificateRequests ?? [], snapshot.orders ?? [], snapshot.challenges);
+  const certificatesOf = (key: string, ns: string): ManifestObject[] => snapshot.certificates.filter((c) =>
+    c.namespace === ns && challengeIssuerKey(c) === key && (conditionOf(c, 'Ready')?.status ?? 'True') !== 'True');
   const reports: IssuerReport[] = [];
   const ctx: NsContext = { index, imageRef, registryKnown, pullNeedsCredentials, podTemplatePullSecrets: certManager.podTemplateImagePullSecrets };
   for (const issuer of issuers) {
@@ -116,6 +140,7 @@ export function scanCluster(snapshot: LiveSnapshot, options: ScanOptions = {}): 
       namespaces.push({
         name: ns,
         evidence: evidenceOf(perNs.get(ns) ?? []),
+        certificates: certificatesOf(key, ns).map((c) => chains.of(c)),
         serviceAccount,
         failures: nsFailures.failures,
         problems: unique.map(({ rule, severity, message }) => ({ rule, severity, message })),
@@ -130,6 +155,7 @@ export function scanCluster(snapshot: LiveSnapshot, options: ScanOptions = {}): 
       name: issuer.name ?? '',
       namespace: issuer.kind === 'ClusterIssuer' ? null : (issuer.namespace ?? null),
       apiVersion: issuer.apiVersion,
+      ready: conditionOf(issuer, 'Ready'),
       solvers: solverReports(issuer),
       namespaces,
       needsFix: offlineErrors || namespaces.some((n) => n.problems.some((p) => p.severity === 'error' && p.rule !== 'challenge-pending')),
@@ -344,13 +370,25 @@ function attributeFailures(snapshot: LiveSnapshot, index: SnapshotIndex, issuers
   };
 
   for (const p of index.solverPods) {
+    const identity = { serviceAccountName: p.serviceAccountName ?? 'default', imagePullSecrets: p.imagePullSecrets };
+    let pullFailed = false;
     for (const c of p.containers) {
       if (!c.waitingReason || !PULL_FAILURES.has(c.waitingReason)) continue;
+      pullFailed = true;
       const message = c.waitingMessage ?? `cannot pull ${c.image}`;
-      add(podIssuer(p), p.namespace, { kind: 'Pod', name: p.name, reason: c.waitingReason, message }, {
+      add(podIssuer(p), p.namespace, { kind: 'Pod', name: p.name, reason: c.waitingReason, message, ...identity }, {
         rule: 'solver-image-pull-failed', severity: 'error', object: { apiVersion: 'v1', kind: 'Pod', name: p.name, namespace: p.namespace },
         message: `namespace "${p.namespace}": solver Pod ${p.name} cannot pull ${c.image} (${c.waitingReason})${c.waitingMessage ? `: ${c.waitingMessage}` : ''}`,
       });
+    }
+    // A solver Pod that is not running yet (not scheduled, or waiting for another reason) is
+    // evidence too: it shows the identity and pull secrets the Pod will pull with.
+    const running = p.containers.length > 0 && p.containers.every((c) => c.running);
+    if (!pullFailed && !running && p.phase !== 'Succeeded') {
+      const waiting = p.containers.find((c) => c.waitingReason);
+      const reason = p.unscheduled?.reason ?? waiting?.waitingReason ?? p.phase ?? 'Pending';
+      const message = p.unscheduled?.message ?? waiting?.waitingMessage ?? '';
+      add(podIssuer(p), p.namespace, { kind: 'Pod', name: p.name, reason, message, ...identity });
     }
   }
 
@@ -381,8 +419,9 @@ function attributeFailures(snapshot: LiveSnapshot, index: SnapshotIndex, issuers
     } else if (e.involvedKind === 'Pod') {
       const pod = index.pod(e.namespace, e.involvedName);
       if (pod && pod.labels['acme.cert-manager.io/http01-solver'] === 'true') {
+        // Every warning about a solver Pod bears on the challenge: pulls, scheduling, admission.
         issuer = podIssuer(pod);
-        relevant ||= /pull/i.test(e.reason) || /pull/i.test(e.message) || e.reason === 'BackOff';
+        relevant = true;
       }
     }
     if (!relevant) continue;

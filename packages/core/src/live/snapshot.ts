@@ -12,6 +12,9 @@ export interface LiveSnapshot {
   /** Empty when the Gateway API CRD is not installed. */
   gateways: ManifestObject[];
   challenges: ManifestObject[];
+  /** CertificateRequests and Orders, for the chain behind a Certificate that is not Ready (absent: not read). */
+  certificateRequests?: ManifestObject[];
+  orders?: ManifestObject[];
   serviceAccounts: ManifestObject[];
   secrets: SecretSummary[];
   /** Every Pod, reduced (solver Pods are recognised by their label). */
@@ -58,6 +61,8 @@ export interface PodSummary {
   containers: ContainerSummary[];
   /** UIDs of owners (a solver Pod is owned by its Challenge). */
   ownerUids: string[];
+  /** Why the Pod is not scheduled yet (its PodScheduled condition is False). */
+  unscheduled?: { reason: string; message: string };
 }
 
 export interface EventSummary {
@@ -78,6 +83,8 @@ export interface ControllerInfo {
   /** The controller container's image (its tag usually is the cert-manager version). */
   image?: string;
   args: string[];
+  /** The Deployment's labels (Helm's app.kubernetes.io/version names the release even when the image is pinned by digest). */
+  labels?: Record<string, string>;
 }
 
 export interface CrdFacts {

@@ -34,14 +34,26 @@ export function slimMetadata(raw: Obj): Obj {
   return out;
 }
 
-/** Certificates, Challenges: only metadata, spec.issuerRef and the status the report shows. */
+/** Status conditions reduced to what a report shows. */
+function slimConditions(conds: unknown): Obj[] | undefined {
+  if (!Array.isArray(conds) || conds.length === 0) return undefined;
+  return conds.filter(isObj).map((c) => {
+    const out: Obj = {};
+    for (const k of ['type', 'status', 'reason', 'message']) if (c[k] !== undefined) out[k] = c[k];
+    return out;
+  });
+}
+
+/** Certificates, CertificateRequests, Orders, Challenges: only metadata, spec.issuerRef (and a Challenge's type) and the status the report shows. */
 export function keepIssuerRefAndStatus(raw: Obj): Obj {
   const spec = isObj(raw['spec']) ? raw['spec'] : {};
-  const out: Obj = { metadata: slimMetadata(raw), spec: { issuerRef: spec['issuerRef'] } };
+  const out: Obj = { metadata: slimMetadata(raw), spec: { issuerRef: spec['issuerRef'], ...(spec['type'] !== undefined ? { type: spec['type'] } : {}) } };
   const status = raw['status'];
   if (isObj(status)) {
     const s: Obj = {};
     for (const k of ['state', 'reason', 'processing', 'presented']) if (status[k] !== undefined) s[k] = status[k];
+    const conditions = slimConditions(status['conditions']);
+    if (conditions) s['conditions'] = conditions;
     out['status'] = s;
   }
   return out;
@@ -59,10 +71,11 @@ export function keepServiceAccount(raw: Obj): Obj {
   return out;
 }
 
-/** Issuers are kept whole except managedFields: the fix re-applies their solvers. */
+/** Issuers are kept whole except managedFields and status (but its conditions): the fix re-applies their solvers. */
 export function keepIssuer(raw: Obj): Obj {
-  const { metadata: _m, status: _s, ...rest } = raw;
-  return { ...rest, metadata: slimMetadata(raw) };
+  const { metadata: _m, status, ...rest } = raw;
+  const conditions = isObj(status) ? slimConditions(status['conditions']) : undefined;
+  return { ...rest, metadata: slimMetadata(raw), ...(conditions ? { status: { conditions } } : {}) };
 }
 
 /**
@@ -136,6 +149,8 @@ export function summarizePod(raw: Obj): PodSummary {
   if (uid) pod.uid = uid;
   if (sa) pod.serviceAccountName = sa;
   if (phase) pod.phase = phase;
+  const scheduled = (Array.isArray(status['conditions']) ? status['conditions'] : []).find((c) => isObj(c) && c['type'] === 'PodScheduled');
+  if (isObj(scheduled) && scheduled['status'] === 'False') pod.unscheduled = { reason: asString(scheduled['reason']) ?? 'Unschedulable', message: asString(scheduled['message']) ?? '' };
   return pod;
 }
 
@@ -158,6 +173,13 @@ export function summarizeEvent(raw: Obj): EventSummary {
   return e;
 }
 
+function stringMap(v: unknown): Record<string, string> | undefined {
+  if (!isObj(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
 /** Controller flags that make a container cert-manager's controller. */
 const CONTROLLER_FLAGS = ['--acme-http01-solver-image', '--cluster-resource-namespace', '--leader-election-namespace'];
 
@@ -173,6 +195,8 @@ export function findCertManagerController(deployments: readonly Obj[]): Controll
       const args = [...(Array.isArray(c['command']) ? c['command'] : []), ...(Array.isArray(c['args']) ? c['args'] : [])].filter((a): a is string => typeof a === 'string');
       const image = asString(c['image']);
       const info: ControllerInfo = { namespace: asString(meta['namespace']) ?? '', name: asString(meta['name']) ?? '', args, ...(image ? { image } : {}) };
+      const labels = stringMap(meta['labels']);
+      if (labels) info.labels = labels;
       if (args.some((a) => CONTROLLER_FLAGS.some((f) => a === f || a.startsWith(`${f}=`)))) return info;
       if (!byImage && image && /(^|\/)cert-manager-controller([:@]|$)/.test(image)) byImage = info;
     }
