@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/bin/**', '**/node_modules/**', '**/*.vsix', '**/.turbo/**', '**/out/**', '.test-cluster/**'],
+    ignores: ['**/dist/**', '**/bin/**', '**/node_modules/**', '**/*.vsix', '**/.turbo/**', '**/out/**', '.test-cluster/**', '.test-e2e/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
