@@ -1,4 +1,5 @@
 // Flags of the cluster commands. Loaded for help, parsing and completion: no cluster client here.
+import { parseCertManagerVersion } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
 import type { FlagSpec } from '../commands/command.js';
 import { UsageError } from '../usage-error.js';
@@ -59,15 +60,19 @@ export function scanOnlyFlags(): FlagSpec[] {
   return [
     { name: 'solver-image', type: 'string', placeholder: 'IMAGE', describe: 'the ACME solver image, when the cert-manager controller cannot be read (default: its --acme-http01-solver-image)' },
     { name: 'chunk-size', type: 'string', placeholder: 'N', describe: 'page size of every list (default: per kind; 0: no paging)' },
-    { name: 'cert-manager-version', type: 'string', placeholder: 'VERSION', describe: 'the running cert-manager controller\'s version, e.g. 1.11 or v1.11.5 (default: from its Deployment\'s image tag or version label)' },
   ];
+}
+
+/** scan's --cert-manager-version: the running controller's version (fix declares the same flag for files and cluster alike). */
+export function scanCertManagerVersionFlag(): FlagSpec {
+  return { name: 'cert-manager-version', type: 'string', placeholder: 'VERSION', describe: 'the running cert-manager controller\'s version, e.g. 1.11 or v1.11.5 (default: from its Deployment\'s image tag or version label)' };
 }
 
 /** --cert-manager-version, checked: "1.11", "v1.11.5". */
 export function certManagerVersionFlag(args: ParsedArgs): string | undefined {
   const v = args.string('cert-manager-version');
   if (v === undefined || v === '') return undefined;
-  if (!/^v?\d+\.\d+(\.\d+)?$/.test(v.trim())) throw new UsageError(`--cert-manager-version must be a version like 1.11 or v1.11.5, got "${v}"`);
+  if (!parseCertManagerVersion(v.trim())) throw new UsageError(`--cert-manager-version must be a version like 1.11 or v1.11.5, got "${v}"`);
   return v.trim();
 }
 

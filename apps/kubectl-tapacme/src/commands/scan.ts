@@ -1,5 +1,5 @@
 import type { CommandSpec } from './command.js';
-import { FAIL_ON, SCAN_OUTPUT, connectionFlags, scanOnlyFlags } from '../cluster/flags.js';
+import { FAIL_ON, SCAN_OUTPUT, connectionFlags, scanCertManagerVersionFlag, scanOnlyFlags } from '../cluster/flags.js';
 
 export const scanCommand: CommandSpec = {
   name: 'scan',
@@ -14,6 +14,7 @@ export const scanCommand: CommandSpec = {
     { name: 'output', short: 'o', type: 'string', values: SCAN_OUTPUT, defaultValue: 'text', describe: 'output format (json: the documented, stable shape)', placeholder: 'FORMAT' },
     { name: 'fail-on', type: 'string', values: FAIL_ON, defaultValue: 'error', describe: 'lowest severity that makes the exit code 1', placeholder: 'SEVERITY' },
     ...scanOnlyFlags(),
+    scanCertManagerVersionFlag(),
     ...connectionFlags(),
   ],
   examples: [
