@@ -1,10 +1,10 @@
-import { isAlias, isMap, isScalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
 import type { JsonPath } from '../model/manifest-object.js';
 import { findPair } from '../parse/parsed-file.js';
 import type { ParsedFile } from '../parse/parsed-file.js';
 import type { TextEdit } from '../text/text-edit.js';
-import { afterLine, blockMapEnd, linesAt } from './block-layout.js';
+import { blockMapEnd, linesAt } from './block-layout.js';
 import { formatScalar } from './text-style.js';
 import type { TextStyle } from './text-style.js';
 
@@ -14,8 +14,9 @@ export type SetResult =
 
 /**
  * An edit that makes `basePath.keys...` equal `value`, creating the missing mappings.
- * It only inserts text (or replaces a null/empty scalar), in the style of the mapping it lands in;
- * through an alias or merge key it edits the anchored mapping, so every alias follows.
+ * It only inserts text, in the style of the mapping it lands in, except where the edit policy of the
+ * README allows a replacement: a null (`~`, `null`, `!!null`, nothing) on the way, or a null or empty
+ * final value. Through an alias or merge key it edits the anchored mapping, so every alias follows.
  */
 export function setNestedScalar(file: ParsedFile, docIndex: number, basePath: JsonPath, keys: readonly string[], value: string, style: TextStyle): SetResult {
   const doc = file.docs[docIndex];
@@ -30,17 +31,34 @@ export function setNestedScalar(file: ParsedFile, docIndex: number, basePath: Js
     let v = found.pair.value as Node | null;
     if (v && isAlias(v)) v = (v.resolve(doc) as Node | undefined) ?? null;
     const last = i === keys.length - 1;
+    const where = keys.slice(0, i + 1).join('.');
     if (last) {
       if (isScalar(v) && v.value === value) return { ok: true, edit: undefined, key: dedupeKey(docIndex, v) };
-      if (v === null || (isScalar(v) && (v.value === null || v.value === ''))) return replaceEmpty(file, found.pair, v, [], value, style);
-      return { ok: false, code: 'value-conflict', reason: `${k} is already set to something else` };
+      if (isNullNode(v) || (isScalar(v) && v.value === '')) return replaceNull(file, found.map, found.pair, v, [], value, style, where);
+      return { ok: false, code: 'value-conflict', reason: `${where} is already set to ${describeNode(v)}, which this fix does not replace; set it by hand to a ServiceAccount name` };
     }
-    if (v === null || (isScalar(v) && v.value === null)) return replaceEmpty(file, found.pair, v, keys.slice(i + 1), value, style);
-    if (!isMap(v)) return { ok: false, code: 'value-conflict', reason: `${k} is not a mapping` };
+    if (isNullNode(v)) return replaceNull(file, found.map, found.pair, v, keys.slice(i + 1), value, style, where);
+    if (!isMap(v)) return { ok: false, code: 'value-conflict', reason: `${where} is ${describeNode(v)}, not a mapping; make it a mapping (or remove it) and run again` };
     parentKeyStart = keyStart(found.pair);
     map = v;
   }
   return { ok: false, code: 'layout-unsupported', reason: 'nothing to set' };
+}
+
+/** No value, or a scalar whose value is null (`~`, `null`, `Null`, `!!null`). */
+function isNullNode(v: Node | null): boolean {
+  return v === null || (isScalar(v) && v.value === null);
+}
+
+/** What a value is, for a reason a user reads. */
+function describeNode(v: Node | null): string {
+  if (isMap(v)) return 'a mapping';
+  if (isSeq(v)) return 'a sequence';
+  if (isScalar(v)) {
+    const shown = typeof v.value === 'string' ? JSON.stringify(v.value) : String(v.value);
+    return `${typeof v.value === 'string' ? 'the string' : 'the value'} ${shown.length > 40 ? `${shown.slice(0, 37)}...` : shown}`;
+  }
+  return 'something else';
 }
 
 function keyStart(pair: Pair<unknown, unknown> | undefined): number | undefined {
@@ -61,7 +79,7 @@ function insertInto(file: ParsedFile, map: YAMLMap, parentKeyStart: number | und
     const close = range[1] - 1;
     if (text[close] !== '}') return { ok: false, code: 'layout-unsupported', reason: 'unexpected flow mapping layout' };
     const padded = /^\{[ \t]/.test(text.slice(range[0], range[1])) && map.items.length > 0;
-    const inner = flowText(keys, value, style, padded);
+    const inner = flowPairs(keys, value, style, padded);
     const lastItem = map.items[map.items.length - 1] as Pair<unknown, unknown> | undefined;
     if (!lastItem) return { ok: true, key, edit: edit(file, range[0] + 1, 0, inner) };
     const end = Math.max((lastItem.value as Node | null)?.range?.[1] ?? 0, isScalar(lastItem.key) ? (lastItem.key.range?.[1] ?? 0) : 0);
@@ -76,25 +94,44 @@ function insertInto(file: ParsedFile, map: YAMLMap, parentKeyStart: number | und
   return { ok: true, key, edit: edit(file, point.offset, 0, linesAt(point, blockLines(keys, value, style, column, step), src.eol)) };
 }
 
-/** A key whose value is null: write the mapping under it (block) or in place of an explicit null. */
-function replaceEmpty(file: ParsedFile, pair: Pair<unknown, unknown>, v: Node | null, keys: readonly string[], value: string, style: TextStyle): SetResult {
+/**
+ * A key whose value is null (or, for the last key, an empty string): write the value, or the
+ * mappings under it, in place of the null and its tag. Block style under a block key, flow style
+ * in a flow mapping or JSON.
+ */
+function replaceNull(file: ParsedFile, parent: YAMLMap, pair: Pair<unknown, unknown>, v: Node | null, keys: readonly string[], value: string, style: TextStyle, where: string): SetResult {
   const src = file.source;
+  const text = src.text;
   const ks = keyStart(pair);
-  if (ks === undefined) return { ok: false, code: 'layout-unsupported', reason: 'key has no source position' };
+  const keyEnd = isScalar(pair.key) ? pair.key.range?.[1] : undefined;
+  if (ks === undefined || keyEnd === undefined) return { ok: false, code: 'layout-unsupported', reason: `${where} has no simple key; set it by hand` };
+  if (v?.anchor) return { ok: false, code: 'layout-unsupported', reason: `${where} is anchored (&${v.anchor}), so aliases of it would change too; set it by hand` };
+  let colon = keyEnd;
+  while (text[colon] === ' ' || text[colon] === '\t') colon++;
+  if (text[colon] !== ':') {
+    // `{spec}`: a flow key without a colon.
+    if (!parent.flow || v?.range?.[1] !== undefined && v.range[1] > keyEnd) return { ok: false, code: 'layout-unsupported', reason: `${where} is not written as "key: value"; set it by hand` };
+    const key = `${dedupeKey(-1, pair.key as Node)}:${keys.join('.')}`;
+    const newValue = keys.length === 0 ? formatScalar(value, style.valueQuote) : flowMapping(keys, value, style, false);
+    return { ok: true, key, edit: edit(file, keyEnd, 0, `: ${newValue}`) };
+  }
+  // The null's text with its tag (`!!null`), which the node's range leaves out.
+  const valueEnd = v?.range ? Math.max(v.range[1], colon + 1) : colon + 1;
+  let valueStart = colon + 1;
+  while (valueStart < valueEnd && (text[valueStart] === ' ' || text[valueStart] === '\t')) valueStart++;
   const key = `${dedupeKey(-1, pair.key as Node)}:${keys.join('.')}`;
-  if (v && v.range && v.range[1] > v.range[0]) {
-    // An explicit null or empty string: replace just that scalar.
-    const newText = keys.length === 0 ? formatScalar(value, style.valueQuote) : flowText(keys, value, style, false);
-    return { ok: true, key, edit: edit(file, v.range[0], v.range[1] - v.range[0], newText) };
-  }
-  if (keys.length === 0) {
-    const colonEnd = (pair.key as Node).range?.[1] ?? ks;
-    const colon = src.text.indexOf(':', colonEnd);
-    return { ok: true, key, edit: edit(file, colon + 1, 0, ` ${formatScalar(value, style.valueQuote)}`) };
-  }
+  const pad = valueStart === colon + 1 ? ' ' : '';
+  if (keys.length === 0) return { ok: true, key, edit: edit(file, valueStart, valueEnd - valueStart, pad + formatScalar(value, style.valueQuote)) };
+  if (parent.flow) return { ok: true, key, edit: edit(file, valueStart, valueEnd - valueStart, pad + flowMapping(keys, value, style, false)) };
+  // Block: the null goes, a trailing comment stays on the key's line, the mappings go below it.
+  let lineEnd = text.indexOf('\n', valueEnd);
+  if (lineEnd === -1) lineEnd = text.length;
+  else if (text[lineEnd - 1] === '\r') lineEnd--;
+  const rest = text.slice(valueEnd, lineEnd).trim();
+  if (rest !== '' && !rest.startsWith('#')) return { ok: false, code: 'layout-unsupported', reason: `${where} is followed by "${rest}" on its line; set it by hand` };
   const column = src.columnOf(ks) + style.indentStep;
-  const point = afterLine(src, src.positionAt(ks).line);
-  return { ok: true, key, edit: edit(file, point.offset, 0, linesAt(point, blockLines(keys, value, style, column, style.indentStep), src.eol)) };
+  const lines = blockLines(keys, value, style, column, style.indentStep);
+  return { ok: true, key, edit: edit(file, colon + 1, lineEnd - colon - 1, `${rest === '' ? '' : ` ${rest}`}${src.eol}${lines.join(src.eol)}`) };
 }
 
 function formatKey(k: string, style: TextStyle): string {
@@ -109,7 +146,8 @@ function blockLines(keys: readonly string[], value: string, style: TextStyle, co
   });
 }
 
-function flowText(keys: readonly string[], value: string, style: TextStyle, padded: boolean): string {
+/** `a: {b: value}`: the pairs to put inside an existing flow mapping. */
+function flowPairs(keys: readonly string[], value: string, style: TextStyle, padded: boolean): string {
   const [open, close] = padded ? ['{ ', ' }'] : ['{', '}'];
   let out = formatScalar(value, style.valueQuote);
   for (let j = keys.length - 1; j >= 0; j--) {
@@ -117,6 +155,12 @@ function flowText(keys: readonly string[], value: string, style: TextStyle, padd
     out = j === 0 ? pair : `${open}${pair}${close}`;
   }
   return out;
+}
+
+/** `{a: {b: value}}`: a flow mapping in place of a value. */
+function flowMapping(keys: readonly string[], value: string, style: TextStyle, padded: boolean): string {
+  const [open, close] = padded ? ['{ ', ' }'] : ['{', '}'];
+  return `${open}${flowPairs(keys, value, style, padded)}${close}`;
 }
 
 function edit(file: ParsedFile, offset: number, length: number, newText: string): TextEdit {

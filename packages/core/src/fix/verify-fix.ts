@@ -46,7 +46,9 @@ function undoServiceAccount(a: unknown, b: unknown, name: string): unknown {
   for (const [k, v] of Object.entries(a)) {
     const had = bo !== undefined && k in bo;
     if (k === 'serviceAccountName' && v === name) {
-      if (had) out[k] = bo[k];
+      // Added, or written in place of a null or empty name (the only value the fix replaces).
+      if (!had) continue;
+      out[k] = bo[k] === null || bo[k] === '' ? bo[k] : v;
       continue;
     }
     if (k === 'podTemplate' && isObj(v) && bo && isObj(bo[k])) {
