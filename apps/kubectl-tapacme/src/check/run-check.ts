@@ -6,7 +6,7 @@ import { FAIL_ON, OUTPUT_FORMATS } from '../commands/check.js';
 import { ExitCode } from '../exit-codes.js';
 import { collectInputs } from '../input/collect-inputs.js';
 import { inputPaths } from '../input/input-paths.js';
-import { readStdin } from '../input/read-stdin.js';
+import { collectOptions } from '../input/collect-options.js';
 import type { Io } from '../output/io.js';
 import { jsonReport } from '../output/json-report.js';
 import { buildReport, SEVERITY_RANK } from '../output/report.js';
@@ -22,10 +22,10 @@ export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   if (paths.length === 0) throw new UsageError('give the files or directories to check, or - to read stdin');
   if (paths.includes('-') && io.stdinIsTTY) io.err('reading manifests from stdin (end with Ctrl-D)\n');
 
-  const inputs = await collectInputs(paths, { recursive: args.bool('recursive'), readStdin });
+  const inputs = await collectInputs(paths, collectOptions(args));
   const result = analyzeFiles(inputs.files.map((f) => ({ fileName: f.fileName, text: f.text })), settings);
   const texts = new Map(inputs.files.map((f) => [f.fileName, f.text]));
-  const report = buildReport(result, inputs.problems, texts, inputs.files.length + inputs.problems.length);
+  const report = buildReport(result, inputs.problems, texts, inputs.files.length);
 
   if (output === 'json') io.out(jsonReport(report));
   else if (output === 'sarif') io.out(sarifReport(report));

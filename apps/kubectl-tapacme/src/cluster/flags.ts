@@ -83,7 +83,6 @@ export function liveFixOnlyFlags(): FlagSpec[] {
     { name: 'dry-run', type: 'string', values: DRY_RUN, defaultValue: 'none', placeholder: 'MODE', describe: 'client: show the plan, send nothing; server: send every write with dryRun=All', group: LIVE },
     { name: 'output', short: 'o', type: 'string', values: FIX_OUTPUT, placeholder: 'FORMAT', describe: 'print the manifests (for a GitOps repository) instead of applying them', group: LIVE },
     { name: 'yes', short: 'y', type: 'boolean', describe: 'apply without asking', group: LIVE },
-    { name: 'force', type: 'boolean', describe: 'fix even when the cluster needs no fix, and go on when DNS01 secrets are missing', group: LIVE },
     { name: 'cluster-resource-namespace', type: 'string', placeholder: 'NAMESPACE', describe: 'where a ClusterIssuer\'s DNS01 secrets are read (default: the controller\'s --cluster-resource-namespace)', group: LIVE },
     { name: 'concurrency', type: 'string', placeholder: 'N', defaultValue: '16', describe: 'writes in flight at once', group: LIVE },
     ...scanOnlyFlags().map((f) => ({ ...f, group: LIVE })),

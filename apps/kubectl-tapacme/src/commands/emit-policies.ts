@@ -14,7 +14,7 @@ import type { ParsedArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { collectInputs } from '../input/collect-inputs.js';
 import { inputPaths } from '../input/input-paths.js';
-import { readStdin } from '../input/read-stdin.js';
+import { collectOptions } from '../input/collect-options.js';
 import type { Io } from '../output/io.js';
 import { buildReport } from '../output/report.js';
 import { textErrors } from '../output/text-report.js';
@@ -125,7 +125,7 @@ async function fromFiles(args: ParsedArgs, io: Io): Promise<ManifestObject[] | u
   const paths = inputPaths(args, existsSync);
   if (paths.length === 0) throw new UsageError('give the files with the issuers, or - to read stdin');
   if (paths.includes('-') && io.stdinIsTTY) io.err('reading manifests from stdin (end with Ctrl-D)\n');
-  const inputs = await collectInputs(paths, { recursive: args.bool('recursive'), readStdin });
+  const inputs = await collectInputs(paths, collectOptions(args));
   const parsed = inputs.files.map((f) => new ParsedFile(f.fileName, f.text));
   const texts = new Map(inputs.files.map((f) => [f.fileName, f.text]));
   const errors = buildReport({ findings: [], errors: parsed.flatMap((p) => p.errors) }, inputs.problems, texts, inputs.files.length).errors;

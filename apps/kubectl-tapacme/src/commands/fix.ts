@@ -31,6 +31,11 @@ function fixFlags(): FlagSpec[] {
     ...analysisFlags,
     { name: 'write', type: 'boolean', describe: 'rewrite the files in place (atomically; files with errors or nothing to fix are left alone)' },
     { name: 'diff', type: 'boolean', describe: 'print a unified diff of the changes instead of the fixed text' },
+    {
+      name: 'force',
+      type: 'boolean',
+      describe: 'files: with --write, also replace read-only files (keeping the mode) and files with other hard links (splitting them); cluster: fix even when the cluster needs no fix, and go on when DNS01 secrets are missing',
+    },
     { name: 'strategy', type: 'string', values: STRATEGIES, defaultValue: 'serviceaccount', describe: 'how to fix each HTTP01 solver', group: strategy },
     { name: 'service-account', type: 'string', placeholder: 'NAME', defaultValue: DEFAULT_SERVICE_ACCOUNT, describe: 'ServiceAccount the solver Pods run as', group: strategy },
     { name: 'pull-secret', type: 'string', placeholder: 'NAME', defaultValue: DEFAULT_PULL_SECRET, describe: 'image pull secret the emitted ServiceAccounts name, and that ServiceAccounts without imagePullSecrets get', group: strategy },
@@ -65,7 +70,7 @@ export const fixCommand: CommandSpec = {
   long: [
     'With one file (or -) and neither --write nor --diff, the fixed text goes to stdout. With several files, choose --diff to review or --write to apply.',
     'Edits only insert (serviceaccount) or replace the http01 entry (dns01), in the file\'s own style; every result is parsed again and checked before it is shown or written.',
-    'Exit codes: 0 done (or nothing to fix), 2 some input could not be processed (the others are still fixed).',
+    'Exit codes: 0 everything fixed (or nothing to fix), 1 some finding could not be fixed or a file not written (each reason is shown), 2 some input could not be processed (the others are still fixed); 2 wins over 1.',
   ].join('\n'),
   positional: manifestPositional,
   flags: fixFlags,

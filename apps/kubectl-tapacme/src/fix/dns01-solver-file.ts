@@ -1,12 +1,19 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ParsedFile, validateDns01Block } from '@tapacme/core';
-import { decodeUtf8 } from '../input/decode.js';
+import { isUrl, readMessage } from '../input/collect-inputs.js';
+import { decodeText } from '../input/decode.js';
+import { readLimited } from '../input/read-limited.js';
+import type { LimitedRead } from '../input/read-limited.js';
 
 export interface Dns01FileResult {
   block?: Record<string, unknown>;
   /** Problems with the file, each with the line to look at (null when it could not be read). */
   errors: { file: string; line: number | null; message: string }[];
 }
+
+/** A dns01 block is a few lines; a file much larger is the wrong file. */
+const SOLVER_FILE_LIMIT = 1024 * 1024;
 
 const EXAMPLE = 'for example "route53:\\n  region: eu-west-1"';
 
@@ -16,15 +23,20 @@ const EXAMPLE = 'for example "route53:\\n  region: eu-west-1"';
  * hostedZoneId) and as its webhook would, with each problem on its line, before anything is written.
  */
 export async function readDns01SolverFile(path: string, certManagerVersion?: string): Promise<Dns01FileResult> {
-  let text: string | undefined;
+  const fail = (message: string, line: number | null = null): Dns01FileResult => ({ errors: [{ file: path, line, message }] });
+  if (isUrl(path)) return fail('is a URL: --dns01-solver reads a local file; download it first, e.g. curl -fsSLo dns01.yaml URL');
+  let read: LimitedRead;
   try {
-    text = decodeUtf8(await readFile(path));
+    if ((await stat(path)).isDirectory()) return fail(`is a directory: --dns01-solver takes a YAML file with the dns01 block's content; ${EXAMPLE}`);
+    read = await readLimited(createReadStream(path), SOLVER_FILE_LIMIT, '--dns01-solver takes a small YAML file with the dns01 block\'s content');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file; check the path given to --dns01-solver' : code === 'EACCES' ? "permission denied; check the file's permissions" : `cannot read: ${(e as Error).message}`;
-    return { errors: [{ file: path, line: null, message: why }] };
+    return fail(code === 'ENOENT' ? 'no such file; check the path given to --dns01-solver' : readMessage(e));
   }
-  if (text === undefined) return { errors: [{ file: path, line: null, message: 'not UTF-8 text; --dns01-solver takes a YAML file' }] };
+  if ('problem' in read) return fail(read.problem, read.line ?? null);
+  const decoded = decodeText(read.bytes);
+  if ('message' in decoded) return fail(`${decoded.message}; --dns01-solver takes a YAML file`, decoded.line);
+  const text = decoded.text;
   const file = new ParsedFile(path, text);
   if (file.errors.length > 0) return { errors: file.errors.map((e) => ({ file: path, line: e.line, message: e.message })) };
   const docs = file.docs.filter((d) => d.contents !== null);

@@ -20,6 +20,8 @@ export interface FixSettings {
   dns01?: Record<string, unknown>;
   write: boolean;
   diff: boolean;
+  /** --write also replaces read-only files and splits hard links. */
+  force: boolean;
 }
 
 export type ResolvedSettings = { settings: FixSettings; fileErrors?: undefined } | { settings?: undefined; fileErrors: Dns01FileResult['errors'] };
@@ -54,7 +56,8 @@ export async function resolveFixSettings(args: ParsedArgs, defaults: { serviceAc
   if (!args.has('strategy') && anyDns01.length > 0) strategy = 'dns01';
   const analysis = analysisSettings(args);
   const replaceEmptyPullSecretNames = args.bool('replace-empty-pull-secret-names');
-  const base = { serviceAccountName, ...(pullSecretName ? { pullSecretName } : {}), emit, replaceEmptyPullSecretNames, analysis, write, diff };
+  const force = args.bool('force');
+  const base = { serviceAccountName, ...(pullSecretName ? { pullSecretName } : {}), emit, replaceEmptyPullSecretNames, analysis, write, diff, force };
 
   if (strategy === 'serviceaccount') {
     if (anyDns01.length > 0) throw new UsageError(`${anyDns01[0]} goes with --strategy dns01, but --strategy is serviceaccount`);

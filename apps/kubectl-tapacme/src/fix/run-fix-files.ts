@@ -6,13 +6,14 @@ import { ExitCode } from '../exit-codes.js';
 import { collectInputs } from '../input/collect-inputs.js';
 import type { InputFile } from '../input/collect-inputs.js';
 import { inputPaths } from '../input/input-paths.js';
-import { readStdin } from '../input/read-stdin.js';
+import { collectOptions } from '../input/collect-options.js';
 import type { Io } from '../output/io.js';
 import { toLocation } from '../output/location.js';
 import { buildReport } from '../output/report.js';
 import { textErrors } from '../output/text-report.js';
 import { UsageError } from '../usage-error.js';
 import { writeErrorMessage, writeFileAtomic } from './atomic-write.js';
+import { WriteRefusedError } from './write-refused.js';
 import { planServiceAccounts } from './emit-plan.js';
 import { secretValueLines } from './secret-lines.js';
 import type { EmitRequest } from './emit-plan.js';
@@ -20,7 +21,7 @@ import { resolveFixSettings } from './fix-settings.js';
 import type { FixSettings } from './fix-settings.js';
 import { unifiedDiff } from './unified-diff.js';
 
-type Outcome = { status: 'changed'; text: string } | { status: 'unchanged' } | { status: 'failed' };
+type Outcome = { status: 'changed'; text: string; skipped: number } | { status: 'unchanged'; skipped: number } | { status: 'failed' };
 
 /** `fix` on files and stdin: analyse all inputs together, fix each file, then print, diff or write. */
 export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
@@ -33,10 +34,11 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
   const settings = resolved.settings;
   const paths = inputPaths(args, existsSync);
   if (paths.length === 0) throw new UsageError('give the files to fix, or - to read stdin');
+  if (settings.force && !settings.write) throw new UsageError('--force on files goes with --write: it lets --write replace read-only files and split hard links');
   if (settings.write && paths.includes('-')) throw new UsageError('--write cannot write back to stdin; leave out --write to print the fixed text');
   if (paths.includes('-') && io.stdinIsTTY) io.err('reading manifests from stdin (end with Ctrl-D)\n');
 
-  const inputs = await collectInputs(paths, { recursive: args.bool('recursive'), readStdin });
+  const inputs = await collectInputs(paths, collectOptions(args));
   const inputCount = inputs.files.length + inputs.problems.length;
   if (!settings.write && !settings.diff && inputCount > 1) {
     throw new UsageError(`${inputCount} files to fix: add --diff to review the changes or --write to apply them (printing the fixed text takes exactly one file or -)`);
@@ -64,6 +66,7 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
   for (const note of plan?.notes ?? []) io.err(`${io.errStyle.yellow('note:')} ${note}\n`);
 
   const failed = new Set(blocked);
+  const notFixed = new Set<string>();
   let changed = 0;
   let unchanged = 0;
   const byFile = groupBy(result.findings, (f) => f.fileName ?? '');
@@ -74,6 +77,7 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
       failed.add(file.fileName);
       continue;
     }
+    if (outcome.skipped > 0) notFixed.add(file.fileName);
     if (outcome.status === 'unchanged') {
       unchanged++;
       if (!settings.write && !settings.diff) io.out(file.text);
@@ -87,11 +91,12 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
     }
     if (settings.write) {
       try {
-        if (!file.realPath || !file.stats) throw new Error('no file to write to');
-        await writeFileAtomic(file.realPath, outcome.text, file.stats);
+        if (file.writeRefusal || !file.realPath || !file.stats) throw new WriteRefusedError(file.writeRefusal ?? 'there is no file to write back to');
+        const written = await writeFileAtomic(file.realPath, outcome.text, file.stats, file.text, { force: settings.force });
+        for (const note of written.notes) io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.yellow('note')}  ${io.errStyle.dim('write')}  ${note}\n`);
       } catch (e) {
-        io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.red('error')}  ${io.errStyle.dim('write')}  ${writeErrorMessage(e)}\n`);
-        failed.add(file.fileName);
+        io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.red('error')}  ${io.errStyle.dim('not-written')}  ${writeErrorMessage(e)}\n`);
+        notFixed.add(file.fileName);
         changed--;
       }
     } else if (!settings.diff) {
@@ -100,8 +105,10 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
   }
 
   reportLeftovers(result.findings, settings, blocked, io);
-  io.err(summary(settings, changed, unchanged, failed.size, io));
-  return failed.size > 0 ? ExitCode.inputError : ExitCode.ok;
+  io.err(summary(settings, changed, unchanged, failed.size, notFixed.size, io));
+  // An input error outweighs a finding left unfixed.
+  if (failed.size > 0) return ExitCode.inputError;
+  return notFixed.size > 0 ? ExitCode.notFixed : ExitCode.ok;
 }
 
 function fixOne(file: InputFile, findings: readonly Finding[], settings: FixSettings, emits: readonly EmitRequest[], io: Io): Outcome {
@@ -132,7 +139,7 @@ function fixOne(file: InputFile, findings: readonly Finding[], settings: FixSett
       const where = loc ? `${file.fileName}:${loc.line}:${loc.column}` : file.fileName;
       io.err(`${io.errStyle.bold(where)}  ${io.errStyle.yellow('warning')}  ${io.errStyle.dim('not-fixed')}  ${s.reason}\n`);
     }
-    return r.text === file.text ? { status: 'unchanged' } : { status: 'changed', text: r.text };
+    return r.text === file.text ? { status: 'unchanged', skipped: skipped.length } : { status: 'changed', text: r.text, skipped: skipped.length };
   } catch (e) {
     if (!(e instanceof FixError)) throw e;
     io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.red('error')}  ${io.errStyle.dim('fix')}  ${e.message}\n`);
@@ -151,14 +158,15 @@ function reportLeftovers(findings: readonly Finding[], settings: FixSettings, bl
   io.err(`${io.errStyle.yellow('note:')} ${left.length} finding${left.length === 1 ? '' : 's'} need${left.length === 1 ? 's' : ''} another change (${rules}); run check to see ${left.length === 1 ? 'it' : 'them'}\n`);
 }
 
-function summary(settings: FixSettings, changed: number, unchanged: number, failed: number, io: Io): string {
+function summary(settings: FixSettings, changed: number, unchanged: number, failed: number, notFixed: number, io: Io): string {
   const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
   const verb = settings.write ? 'fixed' : settings.diff ? 'would fix' : 'fixed';
   const parts = [`${verb} ${files(changed)}`];
   if (unchanged > 0) parts.push(`${files(unchanged)} had nothing to fix`);
+  if (notFixed > 0) parts.push(`${files(notFixed)} could not be fixed (the reasons are above)`);
   if (failed > 0) parts.push(`${files(failed)} could not be processed (see above); ${settings.write ? 'they were not changed' : 'no output for them'}`);
   if (!settings.write && changed > 0) parts.push(settings.diff ? 'add --write to apply' : 'the fixed text is on stdout');
-  const colour = failed > 0 ? io.errStyle.red : changed > 0 ? io.errStyle.green : (s: string): string => s;
+  const colour = failed > 0 || notFixed > 0 ? io.errStyle.red : changed > 0 ? io.errStyle.green : (s: string): string => s;
   return `${colour(parts.join('; '))}\n`;
 }
 

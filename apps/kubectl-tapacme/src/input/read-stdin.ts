@@ -1,6 +1,7 @@
-/** All of stdin as bytes. */
-export async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+import { readLimited } from './read-limited.js';
+import type { LimitedRead } from './read-limited.js';
+
+/** stdin as bytes, up to `limit`: reading stops there, so an endless pipe costs no more. */
+export function readStdin(limit: number, advice: string): Promise<LimitedRead> {
+  return readLimited(process.stdin, limit, advice);
 }

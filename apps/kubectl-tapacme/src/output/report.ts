@@ -27,7 +27,7 @@ export interface ReportError {
 export interface Report {
   findings: ReportFinding[];
   errors: ReportError[];
-  /** How many inputs were read (files plus stdin). */
+  /** How many inputs were read and analysed (files plus stdin); those that could not be read are not counted. */
   fileCount: number;
 }
 
@@ -35,7 +35,7 @@ export interface Report {
 export function buildReport(result: AnalyzeResult, problems: readonly ReadProblem[], texts: ReadonlyMap<string, string>, fileCount: number): Report {
   const findings = result.findings.map((f) => reportFinding(f, texts));
   const errors: ReportError[] = [
-    ...problems.map((p): ReportError => ({ file: p.fileName, line: null, column: null, message: p.message, code: 'read' })),
+    ...problems.map((p): ReportError => ({ file: p.fileName, line: p.line ?? null, column: p.column ?? null, message: p.message, code: 'read' })),
     ...result.errors.map((e): ReportError => {
       const loc = e.range ? toLocation(e.range, texts.get(e.fileName)) : undefined;
       return { file: e.fileName, line: loc?.line ?? e.line, column: loc?.column ?? null, message: e.message, code: e.code };
