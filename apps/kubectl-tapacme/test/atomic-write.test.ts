@@ -1,5 +1,6 @@
 // Unit tests of the write path itself (the process-level tests cover it end to end).
 import { chmod, link, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeErrorMessage, writeFileAtomic } from '../src/fix/atomic-write.js';
@@ -13,7 +14,7 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-async function read(p: string): Promise<{ text: string; stats: Awaited<ReturnType<typeof stat>> }> {
+async function read(p: string): Promise<{ text: string; stats: Stats }> {
   const stats = await stat(p);
   return { text: await readFile(p, 'utf8'), stats };
 }

@@ -164,7 +164,7 @@ describe('check: broken input', () => {
     expect(out.errors).toEqual([
       { file: 'missing.yaml', line: null, column: null, code: 'read', message: 'no such file or directory; check the path' },
       { file: 'link.yaml', line: null, column: null, code: 'read', message: 'no such file or directory; check the path' },
-      { file: 'binary.yaml', line: null, column: null, code: 'read', message: expect.stringContaining('not UTF-8') as unknown },
+      { file: 'binary.yaml', line: 1, column: 7, code: 'read', message: expect.stringContaining('not UTF-8: byte 0xFF at line 1, column 7') as unknown },
     ]);
     expect(r.stderr).toMatch(/^missing\.yaml {2}error {2}read {2}no such file/m);
   });

@@ -22,6 +22,14 @@ describe('dns01 fix', () => {
     expect(fixText(crlf, { strategy: 'dns01', dns01: route53 })).toBe(issuer('    - dns01:\n        route53:\n          region: eu-west-1\n').replace(/\n/g, '\r\n'));
   });
 
+  it('leaves a solver that has dns01 beside http01 alone, with the reason', () => {
+    const before = issuer('    - dns01:\n        route53: {region: eu-west-1}\n      http01:\n        ingress:\n          class: nginx\n');
+    const { findings } = analyze(before, { fileName: 'i.yaml' });
+    const r = fix(before, findings, { strategy: 'dns01', dns01: route53, fileName: 'i.yaml' });
+    expect(r.text).toBe(before);
+    expect(r.skipped.map((x) => x.reason)).toEqual(['this solver already has a dns01 entry beside http01 (cert-manager rejects that); remove one of them by hand']);
+  });
+
   it('never leaves an alias pointing at a removed anchor', () => {
     const before = `${issuer('    - http01:\n        ingress: &ing\n          class: nginx\n')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {}\n`;
     const withAlias = before.replace('          class: nginx\n', '          class: nginx\n    - selector: {}\n      http01:\n        ingress: *ing\n');

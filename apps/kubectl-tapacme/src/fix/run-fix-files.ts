@@ -79,7 +79,7 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
     }
     if (outcome.skipped > 0) notFixed.add(file.fileName);
     if (outcome.status === 'unchanged') {
-      unchanged++;
+      if (outcome.skipped === 0) unchanged++;
       if (!settings.write && !settings.diff) io.out(file.text);
       continue;
     }

@@ -68,6 +68,11 @@ function collectRegions(file: ParsedFile, findings: readonly Finding[], skipped:
       continue;
     }
     if (regions.has(start)) continue;
+    if (t.solver.hasDns01) {
+      // Two dns01 keys would not parse; cert-manager's webhook rejects the solver as it is anyway.
+      skipped.push({ finding: f, reason: 'this solver already has a dns01 entry beside http01 (cert-manager rejects that); remove one of them by hand' });
+      continue;
+    }
     const parentFlow = isMap(loc.parent) && loc.parent.flow === true;
     const valueFlow = isCollection(loc.node) && loc.node.flow === true;
     regions.set(start, { finding: f, docIndex: t.docIndex, pair: loc.pair, start, end: pairContentEnd(file.source.text, loc.pair), flow: parentFlow || valueFlow || isAlias(loc.pair.value) });
