@@ -70,7 +70,7 @@ function collectRegions(file: ParsedFile, findings: readonly Finding[], skipped:
     if (regions.has(start)) continue;
     if (t.solver.hasDns01) {
       // Two dns01 keys would not parse; cert-manager's webhook rejects the solver as it is anyway.
-      skipped.push({ finding: f, reason: 'this solver already has a dns01 entry beside http01 (cert-manager rejects that); remove one of them by hand' });
+      skipped.push({ finding: f, code: 'solver-has-dns01', reason: 'this solver already has a dns01 entry beside http01 (cert-manager rejects that); remove one of them by hand' });
       continue;
     }
     const parentFlow = isMap(loc.parent) && loc.parent.flow === true;

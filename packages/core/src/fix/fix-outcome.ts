@@ -9,6 +9,8 @@ export type SkipCode =
   | 'http01-entry-not-found'
   /** The dns01 block given fails cert-manager's validation. */
   | 'dns01-block-invalid'
+  /** The solver has a dns01 entry beside http01 already (invalid); converting would write a second. */
+  | 'solver-has-dns01'
   /** Removing the http01 entry would leave an alias to an anchor in it. */
   | 'anchor-still-used'
   /** The http01 entry holds ytt annotations, which a rewrite would break. */
