@@ -78,7 +78,7 @@ describe('scan shows what failed, where', () => {
     ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
     const ns = issuer?.namespaces.find((n) => n.name === NS);
     expect(ns?.failures).toEqual([
-      { kind: 'Pod', name: 'cm-acme-http-solver-abcde', reason: 'ImagePullBackOff', message: `Back-off pulling image "${SOLVER_IMAGE}"` },
+      { kind: 'Pod', name: 'cm-acme-http-solver-abcde', reason: 'ImagePullBackOff', message: `Back-off pulling image "${SOLVER_IMAGE}"`, serviceAccountName: 'default', imagePullSecrets: [] },
       { kind: 'Challenge', name: 'web-1', reason: 'pending', message: '' },
       { kind: 'Challenge', name: 'web-2', reason: 'pending', message: expect.stringContaining('error looking up service account') as unknown },
       { kind: 'Event', name: 'Pod/cm-acme-http-solver-abcde', reason: 'Failed', message: `Failed to pull image "${SOLVER_IMAGE}": 401 Unauthorized` },

@@ -102,7 +102,7 @@ describe('scan against the real API server', () => {
     ]);
     expect(json.findings).toContainEqual(expect.objectContaining({ rule: 'http01-solver-missing-service-account', kind: 'ClusterIssuer', name: CI, path: 'spec.acme.solvers[0].http01', severity: 'error' }));
     expect(Object.keys(json)).toEqual(['issuers', 'findings', 'certManager', 'solverImage', 'noFixNeeded', 'unattributedFailures', 'warnings', 'summary']);
-    expect(Object.keys(json.issuers[0] ?? {})).toEqual(['kind', 'name', 'namespace', 'solvers', 'namespaces', 'apiVersion', 'needsFix', 'durableCoverage']);
+    expect(Object.keys(json.issuers[0] ?? {})).toEqual(['kind', 'name', 'namespace', 'ready', 'solvers', 'namespaces', 'apiVersion', 'needsFix', 'durableCoverage']);
     expect(json).toMatchObject({ certManager: { podTemplateImagePullSecrets: true, version: 'v1.21.1' }, solverImage: { image: SOLVER_IMAGE, source: 'controller-flag' } });
     // One list per kind, however many namespaces: 3 CRD lookups and 11 lists.
     expect(stats(stderr).requests).toBeLessThanOrEqual(20);
