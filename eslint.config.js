@@ -1,5 +1,7 @@
 // One flat config for every package; type-aware rules catch promise misuse in the shells.
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -15,6 +17,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'smart'],
       'no-console': 'off',
+    },
+  },
+  {
+    // A run-time import cycle makes a module's value depend on load order; constants that commands and
+    // their implementations share live in leaf modules instead. Type-only imports are erased, so they may cycle.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { ...importX.flatConfigs.typescript.settings, 'import-x/resolver-next': [createTypeScriptImportResolver({ project: `${import.meta.dirname}/{packages,apps,tools}/*/tsconfig.json`, noWarnOnMultipleProjects: true })] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT, rules } from '@tapacme/core';
+import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT, DNS1123_SUBDOMAIN_PATTERN, rules } from '@tapacme/core';
 import { describe, expect, it } from 'vitest';
 import { configFrom } from '../src/logic/config.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  contributes: { configuration: { properties: Record<string, { default?: unknown; properties?: Record<string, { enum: string[]; markdownDescription: string }> }> } };
+  contributes: { configuration: { properties: Record<string, { default?: unknown; pattern?: string; properties?: Record<string, { enum: string[]; markdownDescription: string }> }> } };
 };
 const props = pkg.contributes.configuration.properties;
 
@@ -29,6 +29,11 @@ describe('package.json settings', () => {
     expect(props['tapacme.serviceAccountName']?.default).toBe(DEFAULT_SERVICE_ACCOUNT);
     expect(props['tapacme.pullSecretName']?.default).toBe(DEFAULT_PULL_SECRET);
     expect(props['tapacme.enable']?.default).toBe(true);
+  });
+
+  it('check names with the core\'s own DNS-1123 pattern', () => {
+    expect(props['tapacme.serviceAccountName']?.pattern).toBe(DNS1123_SUBDOMAIN_PATTERN);
+    expect(props['tapacme.pullSecretName']?.pattern).toBe(DNS1123_SUBDOMAIN_PATTERN);
   });
 
   it('list exactly the core rules, each with its default severity', () => {

@@ -1,6 +1,6 @@
-import { analyze } from '@tapacme/core';
+import { analyze, namespaceChoices } from '@tapacme/core';
 import { describe, expect, it } from 'vitest';
-import { namespaceChoices, validNamespace } from '../src/logic/namespaces.js';
+import { validNamespace } from '../src/logic/namespaces.js';
 import { BROKEN, CERT_IN, SA_IN } from './fixtures.js';
 
 describe('namespaceChoices', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { certManagerReport, compareVersions, flagValue, solverImageReport } from '../src/index.js';
-import type { ControllerInfo, CrdFacts } from '../src/index.js';
+import { certManagerReport, compareVersions, flagValue, solverImageReport } from '../src/live/index.js';
+import type { ControllerInfo, CrdFacts } from '../src/live/index.js';
 import { FIELDS_1_11, FIELDS_1_21 } from './live-fixtures.js';
 
 const crds = (over: Partial<CrdFacts> = {}): CrdFacts => ({ certManagerInstalled: true, podTemplateSpecFields: FIELDS_1_21, secretExport: false, gateway: false, ...over });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { coveringKey, credentialCovers, dockerConfigRegistries, parseImageRef } from '../src/index.js';
-import type { ImageRef } from '../src/index.js';
+import { coveringKey, credentialCovers, dockerConfigRegistries, parseImageRef } from '../src/live/index.js';
+import type { ImageRef } from '../src/live/index.js';
 import { b64, dockerConfig } from './live-fixtures.js';
 
 const img = (s: string): ImageRef => {

@@ -1,10 +1,7 @@
 // Builds a LiveSnapshot from YAML the way the cluster client does from list responses.
 import { parseAllDocuments } from 'yaml';
-import {
-  findCertManagerController, keepIssuer, keepIssuerRefAndStatus, keepMetadata, keepServiceAccount, summarizeEvent, summarizePod, summarizeSecret,
-  toManifestObject,
-} from '../src/index.js';
-import type { CrdFacts, LiveSnapshot } from '../src/index.js';
+import { findCertManagerController, keepIssuer, keepIssuerRefAndStatus, keepMetadata, keepServiceAccount, summarizeEvent, summarizePod, summarizeSecret, toManifestObject } from '../src/live/index.js';
+import type { CrdFacts, LiveSnapshot } from '../src/live/index.js';
 
 export const FIELDS_1_21 = ['affinity', 'imagePullSecrets', 'nodeSelector', 'priorityClassName', 'resources', 'securityContext', 'serviceAccountName', 'tolerations'];
 export const FIELDS_1_11 = ['affinity', 'nodeSelector', 'priorityClassName', 'serviceAccountName', 'tolerations'];

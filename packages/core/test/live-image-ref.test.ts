@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatImageRef, normalizeRegistryHost, parseImageRef } from '../src/index.js';
+import { formatImageRef, normalizeRegistryHost, parseImageRef } from '../src/live/index.js';
 
 describe('parseImageRef', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keepServiceAccount, parseFixPullSecretSource, planFix, reconcileOp, scanCluster, summarizeSecret, toManifestObject } from '../src/index.js';
-import type { ApiOp, FixPlan, LiveSnapshot, PlanOptions } from '../src/index.js';
+import { keepServiceAccount, parseFixPullSecretSource, planFix, reconcileOp, scanCluster, summarizeSecret, toManifestObject } from '../src/live/index.js';
+import type { ApiOp, FixPlan, LiveSnapshot, PlanOptions } from '../src/live/index.js';
 import { FIELDS_1_11, REGISTRY, certificate, clusterIssuer, controllerYaml, docs, pullSecret, serviceAccount, snapshot } from './live-fixtures.js';
 
 const SA = 'tap-acme-http01-solver';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scanCluster } from '../src/index.js';
-import type { NamespaceReport, ScanReport } from '../src/index.js';
+import { scanCluster } from '../src/live/index.js';
+import type { NamespaceReport, ScanReport } from '../src/live/index.js';
 import { FIELDS_1_11, REGISTRY, SOLVER_IMAGE, certificate, clusterIssuer, controllerYaml, docs, pullSecret, serviceAccount, snapshot } from './live-fixtures.js';
 
 const SA = 'tap-acme-http01-solver';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { crdFactsFromIssuerCrd, findCertManagerController, summarizeEvent, summarizePod, summarizeSecret, toManifestObject, keepIssuerRefAndStatus } from '../src/index.js';
+import { crdFactsFromIssuerCrd, findCertManagerController, summarizeEvent, summarizePod, summarizeSecret, toManifestObject, keepIssuerRefAndStatus } from '../src/live/index.js';
 import { dockerConfig } from './live-fixtures.js';
 
 describe('summarizeSecret', () => {

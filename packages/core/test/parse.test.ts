@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, ParsedFile, SourceText } from '../src/index.js';
+import { analyze, ParsedFile } from '../src/index.js';
+import { SourceText } from '../src/text/source-text.js';
 import { issuer } from './helpers.js';
 
 describe('templates', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { durableCoverage, emitDurableCoverage } from '../src/index.js';
 import type { ManifestObject } from '../src/index.js';
+import { durableCoverage, emitDurableCoverage } from '../src/policies/index.js';
 import { clusterIssuer, objectsOf } from './policies-helpers.js';
 
 const live = (value: Record<string, unknown>): ManifestObject => {

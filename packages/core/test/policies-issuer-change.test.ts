@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { durableTargets, parsePullSecretSource, withServiceAccount } from '../src/index.js';
 import type { ManifestObject } from '../src/index.js';
+import { durableTargets, parsePullSecretSource, withServiceAccount } from '../src/policies/index.js';
 import { clusterIssuer, objectsOf } from './policies-helpers.js';
 
 describe('issuer change', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emitDurableCoverage, kyvernoPolicyName, renderEmitted, resolveDurableOptions } from '../src/index.js';
-import type { DurableTarget } from '../src/index.js';
+import { emitDurableCoverage, kyvernoPolicyName, renderEmitted, resolveDurableOptions } from '../src/policies/index.js';
+import type { DurableTarget } from '../src/policies/index.js';
 import { clusterIssuer, objectsOf, parseStream } from './policies-helpers.js';
 
 type Rule = { name: string; match: { any: { resources: { kinds: string[]; namespaces?: string[] } }[] }; preconditions: { any: { key: string; value: string }[] }; generate: Record<string, unknown> };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durableTargets, emitDurableCoverage, emittedFiles, namespacesOutsideProvisioner, renderEmitted } from '../src/index.js';
+import { durableTargets, emitDurableCoverage, emittedFiles, namespacesOutsideProvisioner, renderEmitted } from '../src/policies/index.js';
 import { clusterIssuer, objectsOf, parseStream } from './policies-helpers.js';
 
 const nsIssuer = clusterIssuer('team-issuer').replace('kind: ClusterIssuer', 'kind: Issuer').replace('  name: team-issuer\n', '  name: team-issuer\n  namespace: team-a\n');

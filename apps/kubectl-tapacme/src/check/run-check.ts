@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { analyzeFiles } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
 import { analysisSettings } from '../commands/analysis-flags.js';
-import { FAIL_ON, OUTPUT_FORMATS } from '../commands/check.js';
 import { ExitCode } from '../exit-codes.js';
+import { CHECK_OUTPUT, FAIL_ON } from '../flag-values.js';
 import { collectInputs } from '../input/collect-inputs.js';
 import { inputPaths } from '../input/input-paths.js';
 import { collectOptions } from '../input/collect-options.js';
@@ -15,7 +15,7 @@ import { summaryLine, textErrors, textFindings } from '../output/text-report.js'
 import { UsageError } from '../usage-error.js';
 
 export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
-  const output = args.choice('output', OUTPUT_FORMATS, 'text', '-o/--output');
+  const output = args.choice('output', CHECK_OUTPUT, 'text', '-o/--output');
   const failOn = args.choice('fail-on', FAIL_ON, 'error');
   const settings = analysisSettings(args);
   const paths = inputPaths(args, existsSync);

@@ -5,6 +5,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { HttpsProxyAgent } from 'hpagent';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { FIELD_MANAGER } from '@tapacme/core/live';
 import { needsClientNode, staticCredentials, validateCredentials } from './credentials.js';
 import { ApiError } from './errors.js';
 import type { ResolvedConfig } from './kubeconfig.js';
@@ -14,10 +16,8 @@ import { resourcePath } from './resources.js';
 import type { Resource } from './resources.js';
 import { DEFAULT_RETRY, isTransientNetworkError, isTransientStatus, nextDelayMs } from './retry.js';
 import type { RetryPolicy } from './retry.js';
+import type { Obj } from '../json-object.js';
 
-type Obj = Record<string, unknown>;
-
-export const FIELD_MANAGER = 'kubectl-tapacme';
 const USER_AGENT = 'kubectl-tapacme';
 /** A request that receives no byte for this long has failed (kubectl's --request-timeout stays 0 = none). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
@@ -167,13 +167,7 @@ export class KubeClient {
       };
       return new KubeClient(config, await build(), build, options);
     }
-    const k8s = await import('@kubernetes/client-node/dist/config.js');
-    const kc = new k8s.KubeConfig();
-    try {
-      kc.loadFromString(JSON.stringify(config.kubeconfig));
-    } catch (e) {
-      throw new KubeconfigError(`the kubeconfig entry for context "${config.contextName}" is invalid: ${(e as Error).message}`);
-    }
+    const kc = await loadKubeConfig(config);
     const proxied = typeof (config.kubeconfig['clusters'] as { cluster: Record<string, unknown> }[])[0]?.cluster['proxy-url'] === 'string';
     const build = async (): Promise<Transport> => {
       const opts: https.RequestOptions = { headers: {} };
@@ -407,9 +401,15 @@ export class KubeClient {
    * its page arrives so that only the reduced form is kept. An expired continue token (410) starts over.
    */
   async list<T>(res: Resource, options: ListOptions, map: (item: Obj) => T | undefined): Promise<T[]> {
+    return (await this.listCollection(res, options, map)).items;
+  }
+
+  /** `list`, with the collection's resourceVersion (of its first page), which a watch starts from. */
+  async listCollection<T>(res: Resource, options: ListOptions, map: (item: Obj) => T | undefined): Promise<{ items: T[]; resourceVersion: string }> {
     for (let restart = 0; ; restart++) {
       const out: T[] = [];
       let cont = '';
+      let resourceVersion = '';
       try {
         do {
           const query: Record<string, string> = {};
@@ -431,9 +431,10 @@ export class KubeClient {
             if (v !== undefined) out.push(v);
           }
           const meta = page['metadata'] as Obj | undefined;
+          if (!resourceVersion && typeof meta?.['resourceVersion'] === 'string') resourceVersion = meta['resourceVersion'];
           cont = typeof meta?.['continue'] === 'string' ? meta['continue'] : '';
         } while (cont);
-        return out;
+        return { items: out, resourceVersion };
       } catch (e) {
         if (e instanceof ApiError && e.expired && cont && restart < 3) continue;
         throw e;
@@ -470,4 +471,16 @@ function idleTimer(ms: number, onIdle: () => void): { touch(): void; stop(): voi
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** client-node's KubeConfig from the entries the project's kubeconfig rules resolved (client-node is loaded here, on first use). */
+async function loadKubeConfig(config: ResolvedConfig): Promise<KubeConfig> {
+  const k8s = await import('@kubernetes/client-node/dist/config.js');
+  const kc = new k8s.KubeConfig();
+  try {
+    kc.loadFromString(JSON.stringify(config.kubeconfig));
+  } catch (e) {
+    throw new KubeconfigError(`the kubeconfig entry for context "${config.contextName}" is invalid: ${(e as Error).message}`);
+  }
+  return kc;
 }

@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { KubeconfigError } from './kubeconfig.js';
 import type { ResolvedConfig } from './kubeconfig.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../json-object.js';
 
 export interface StaticCredentials {
   ca?: Buffer;

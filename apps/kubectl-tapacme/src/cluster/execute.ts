@@ -3,17 +3,16 @@
 // retried against a fresh read; every operation ends with exactly one outcome. A write whose
 // connection failed after it was sent is read back: applied, not applied (sent again), or unknown
 // when the object cannot be read either.
-import { reconcileOp } from '@tapacme/core';
-import type { ApiOp, FixPlan, PlanOptions } from '@tapacme/core';
+import { reconcileOp } from '@tapacme/core/live';
+import type { ApiOp, FixPlan, PlanOptions } from '@tapacme/core/live';
 import { ApiError } from './errors.js';
+import type { Obj } from '../json-object.js';
 
-type Obj = Record<string, unknown>;
-
-export type Outcome = 'created' | 'updated' | 'unchanged' | 'failed' | 'blocked' | 'skipped' | 'unknown';
+export type OpOutcome = 'created' | 'updated' | 'unchanged' | 'failed' | 'blocked' | 'skipped' | 'unknown';
 
 export interface OpResult {
   op: ApiOp;
-  outcome: Outcome;
+  outcome: OpOutcome;
   /** Why it failed, was blocked or skipped; or a note (e.g. "changed meanwhile"). */
   message?: string;
   attempts: number;
@@ -37,7 +36,7 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-const OK: ReadonlySet<Outcome> = new Set(['created', 'updated', 'unchanged']);
+const OK: ReadonlySet<OpOutcome> = new Set(['created', 'updated', 'unchanged']);
 
 export async function executePlan(plan: FixPlan, applier: Applier, options: ExecuteOptions): Promise<OpResult[]> {
   const total = plan.ops.length;
@@ -78,7 +77,7 @@ export async function executePlan(plan: FixPlan, applier: Applier, options: Exec
 async function applyWithRetry(initial: ApiOp, applier: Applier, options: ExecuteOptions, maxAttempts: number): Promise<OpResult> {
   let op = initial;
   let note: string | undefined;
-  const done = (o: ApiOp): Outcome => (o.action === 'create' ? 'created' : 'updated');
+  const done = (o: ApiOp): OpOutcome => (o.action === 'create' ? 'created' : 'updated');
   for (let attempt = 1; ; attempt++) {
     try {
       await applier.apply(op);
@@ -140,8 +139,8 @@ function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-export function countOutcomes(results: readonly OpResult[]): Record<Outcome, number> {
-  const c: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, failed: 0, blocked: 0, skipped: 0, unknown: 0 };
+export function countOutcomes(results: readonly OpResult[]): Record<OpOutcome, number> {
+  const c: Record<OpOutcome, number> = { created: 0, updated: 0, unchanged: 0, failed: 0, blocked: 0, skipped: 0, unknown: 0 };
   for (const r of results) c[r.outcome]++;
   return c;
 }

@@ -2,6 +2,7 @@
 import { parseCertManagerVersion } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
 import type { FlagSpec } from '../commands/command.js';
+import { DRY_RUN, LIVE_FIX_OUTPUT } from '../flag-values.js';
 import { UsageError } from '../usage-error.js';
 import type { ConnectionFlags } from './kubeconfig.js';
 
@@ -51,11 +52,6 @@ export function connectionFromArgs(args: ParsedArgs): ConnectionFlags {
 
 const LIVE = 'Cluster (fix without files):';
 
-export const DRY_RUN = ['none', 'client', 'server'] as const;
-export const FIX_OUTPUT = ['yaml', 'json'] as const;
-export const SCAN_OUTPUT = ['text', 'json', 'yaml'] as const;
-export const FAIL_ON = ['error', 'warning', 'none'] as const;
-
 export function scanOnlyFlags(): FlagSpec[] {
   return [
     { name: 'solver-image', type: 'string', placeholder: 'IMAGE', describe: 'the ACME solver image, when the cert-manager controller cannot be read (default: its --acme-http01-solver-image)' },
@@ -81,7 +77,7 @@ export function liveFixOnlyFlags(): FlagSpec[] {
   return [
     { name: 'pull-secret-source', type: 'string', placeholder: 'SOURCE', describe: 'where the pull secret in each namespace comes from: existing (must be there), placeholder (secretgen-controller fills it) or copy:NAMESPACE/NAME; default: placeholder when secretgen-controller is installed, else existing', group: LIVE },
     { name: 'dry-run', type: 'string', values: DRY_RUN, defaultValue: 'none', placeholder: 'MODE', describe: 'client: show the plan, send nothing; server: send every write with dryRun=All', group: LIVE },
-    { name: 'output', short: 'o', type: 'string', values: FIX_OUTPUT, placeholder: 'FORMAT', describe: 'print the manifests (for a GitOps repository) instead of applying them', group: LIVE },
+    { name: 'output', short: 'o', type: 'string', values: LIVE_FIX_OUTPUT, placeholder: 'FORMAT', describe: 'print the manifests (for a GitOps repository) instead of applying them', group: LIVE },
     { name: 'yes', short: 'y', type: 'boolean', describe: 'apply without asking', group: LIVE },
     { name: 'cluster-resource-namespace', type: 'string', placeholder: 'NAMESPACE', describe: 'where a ClusterIssuer\'s DNS01 secrets are read (default: the controller\'s --cluster-resource-namespace)', group: LIVE },
     { name: 'concurrency', type: 'string', placeholder: 'N', defaultValue: '16', describe: 'writes in flight at once', group: LIVE },

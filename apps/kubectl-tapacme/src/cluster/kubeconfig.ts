@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-
-type Obj = Record<string, unknown>;
+import { parseDuration } from '../duration.js';
+import type { Obj } from '../json-object.js';
 
 /** kubectl's connection flags (genericclioptions.ConfigFlags). */
 export interface ConnectionFlags {
@@ -160,18 +160,10 @@ function merge(files: readonly string[], le: LoadEnv): Merged {
 
 /** Parse kubectl's --request-timeout: "0" (none), a bare number of seconds, or a duration like 1m30s. */
 export function parseRequestTimeout(text: string | undefined): number {
-  if (text === undefined || text === '' || text === '0') return 0;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
-  let total = 0;
-  let consumed = '';
-  for (const m of text.matchAll(re)) {
-    const n = Number(m[1]);
-    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
-    consumed += m[0];
-  }
-  if (consumed !== text) throw new KubeconfigError(`--request-timeout "${text}" is not a duration; use e.g. 30s, 1m or 0 (no timeout)`);
-  return Math.round(total);
+  if (text === undefined || text === '') return 0;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new KubeconfigError(`--request-timeout "${text}" is not a duration; use e.g. 30s, 1m or 0 (no timeout)`);
+  return ms;
 }
 
 /** Load and resolve the configuration the way kubectl would for these flags. */

@@ -1,9 +1,9 @@
 import type { Io } from '../output/io.js';
-import type { OpResult, Outcome } from './execute.js';
+import type { OpResult, OpOutcome } from './execute.js';
 
 /** One self-overwriting status line on stderr, only when stderr is a terminal. */
 export class Progress {
-  private readonly counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, failed: 0, blocked: 0, skipped: 0, unknown: 0 };
+  private readonly counts: Record<OpOutcome, number> = { created: 0, updated: 0, unchanged: 0, failed: 0, blocked: 0, skipped: 0, unknown: 0 };
   private last = 0;
   private shown = false;
   private readonly enabled: boolean;

@@ -1,8 +1,7 @@
 // The least-privilege ClusterRole, derived from the resource table the client uses.
 import { RESOURCES } from './resources.js';
 import type { Resource } from './resources.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../json-object.js';
 
 export interface RbacOptions {
   name: string;

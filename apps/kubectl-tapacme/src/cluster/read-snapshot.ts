@@ -1,17 +1,13 @@
 // One paginated list per kind, all in parallel, each page reduced to what the analysis needs as it
 // arrives (secrets lose their data here), so a scan makes a fixed number of requests however many
 // namespaces there are.
-import {
-  crdFactsFromIssuerCrd, findCertManagerController, keepIssuer, keepIssuerRefAndStatus, keepMetadata, keepServiceAccount, summarizeEvent, summarizePod,
-  summarizeSecret, toManifestObject,
-} from '@tapacme/core';
-import type { LiveSnapshot } from '@tapacme/core';
+import { crdFactsFromIssuerCrd, findCertManagerController, keepIssuer, keepIssuerRefAndStatus, keepMetadata, keepServiceAccount, summarizeEvent, summarizePod, summarizeSecret, toManifestObject } from '@tapacme/core/live';
+import type { LiveSnapshot } from '@tapacme/core/live';
 import type { KubeClient } from './client.js';
 import { ApiError } from './errors.js';
 import { CRD_NAMES, RESOURCES } from './resources.js';
 import type { Resource, ResourceKey } from './resources.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../json-object.js';
 
 /**
  * Page sizes: large enough that 10,000 Certificates take three requests, small enough that no page

@@ -1,6 +1,6 @@
 // Text, JSON and YAML renderings of the scan report. The JSON shape is the documented, stable one.
 import { stringify } from 'yaml';
-import type { CertificateChainReport, ConditionReport, IssuerReport, NamespaceReport, ScanReport } from '@tapacme/core';
+import type { CertificateChainReport, ConditionReport, IssuerReport, NamespaceReport, ScanReport } from '@tapacme/core/live';
 import type { Style } from '../output/style.js';
 
 /** The report in its documented key order (issuers and findings first), plus the read warnings. */

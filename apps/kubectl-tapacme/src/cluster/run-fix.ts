@@ -1,7 +1,8 @@
 // `fix` against a live cluster: scan, plan, then print, dry-run or apply the plan.
 import { createInterface } from 'node:readline/promises';
-import { DEFAULT_SERVICE_ACCOUNT, parseFixPullSecretSource, planFix, scanCluster } from '@tapacme/core';
-import type { ApiOp, FixPlan, PlanOptions } from '@tapacme/core';
+import { DEFAULT_SERVICE_ACCOUNT } from '@tapacme/core';
+import { parseFixPullSecretSource, planFix, scanCluster } from '@tapacme/core/live';
+import type { ApiOp, FixPlan, PlanOptions } from '@tapacme/core/live';
 import { stringify } from 'yaml';
 import type { ParsedArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
@@ -11,18 +12,19 @@ import { UsageError } from '../usage-error.js';
 import type { KubeClient } from './client.js';
 import { connect, reportClusterError, retryWarnings } from './connect.js';
 import { countOutcomes, executePlan } from './execute.js';
-import type { OpResult, Outcome } from './execute.js';
-import { DRY_RUN, FIX_OUTPUT, certManagerVersionFlag, positiveInt } from './flags.js';
+import type { OpResult, OpOutcome } from './execute.js';
+import { DRY_RUN, LIVE_FIX_OUTPUT } from '../flag-values.js';
+import { certManagerVersionFlag, positiveInt } from './flags.js';
 import { Progress } from './progress.js';
 import { readSnapshot } from './read-snapshot.js';
 import { printStats } from './stats.js';
 import { RESOURCES, resourceOfKind } from './resources.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../json-object.js';
 
 const FILE_ONLY = ['write', 'diff', 'emit-service-account', 'recursive'];
 
-export async function runLiveFix(args: ParsedArgs, io: Io): Promise<number> {
+/** `fix` without files: fix the issuers in the cluster of the current kubeconfig context. */
+export async function runClusterFix(args: ParsedArgs, io: Io): Promise<number> {
   const fileOnly = FILE_ONLY.find((f) => args.has(f));
   if (fileOnly) throw new UsageError(`--${fileOnly} is for manifest files; give the files (or -f) to fix them, or leave it out to fix the cluster`);
   const resolved = await resolveFixSettings(args, { serviceAccountName: DEFAULT_SERVICE_ACCOUNT });
@@ -32,7 +34,7 @@ export async function runLiveFix(args: ParsedArgs, io: Io): Promise<number> {
   }
   const settings = resolved.settings;
   const dryRun = args.choice('dry-run', DRY_RUN, 'none');
-  const output = args.has('output') ? args.choice('output', FIX_OUTPUT, 'yaml', '-o/--output') : undefined;
+  const output = args.has('output') ? args.choice('output', LIVE_FIX_OUTPUT, 'yaml', '-o/--output') : undefined;
   const concurrency = positiveInt(args, 'concurrency', 16);
   const chunkSize = args.has('chunk-size') ? positiveInt(args, 'chunk-size', 0, 0) : undefined;
   const source = parseFixPullSecretSource(args.string('pull-secret-source'));
@@ -199,11 +201,11 @@ async function confirm(io: Io, question: string): Promise<boolean | undefined> {
 }
 
 const KIND_ORDER = ['Secret', 'ServiceAccount', 'ClusterIssuer', 'Issuer'];
-const OUTCOMES: readonly Outcome[] = ['created', 'updated', 'unchanged', 'failed', 'blocked', 'skipped', 'unknown'];
+const OUTCOMES: readonly OpOutcome[] = ['created', 'updated', 'unchanged', 'failed', 'blocked', 'skipped', 'unknown'];
 
 function printResults(results: readonly OpResult[], io: Io, dryRun: boolean): void {
   const s = io.errStyle;
-  const would = (o: Outcome): string => (dryRun && (o === 'created' || o === 'updated') ? `would be ${o}` : o);
+  const would = (o: OpOutcome): string => (dryRun && (o === 'created' || o === 'updated') ? `would be ${o}` : o);
   for (const r of results) {
     if (r.outcome === 'unchanged' && !r.message) continue;
     const colour = r.outcome === 'created' || r.outcome === 'updated' ? s.green : r.outcome === 'unchanged' ? s.dim : s.red;

@@ -1,3 +1,4 @@
+import { isDns1123Subdomain } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Io } from '../output/io.js';
@@ -5,12 +6,10 @@ import { UsageError } from '../usage-error.js';
 import { clusterRole, clusterRoleBinding, rbacYaml } from './rbac.js';
 import type { Subject } from './rbac.js';
 
-const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
 export async function runRbac(args: ParsedArgs, io: Io): Promise<number> {
   const output = args.choice('output', ['yaml', 'json'] as const, 'yaml', '-o/--output');
   const name = args.string('name') ?? 'kubectl-tapacme';
-  if (!NAME.test(name)) throw new UsageError(`--name "${name}" is not a valid ClusterRole name`);
+  if (!isDns1123Subdomain(name)) throw new UsageError(`--name "${name}" is not a valid ClusterRole name`);
   const source = args.string('pull-secret-source');
   if (source !== undefined && source !== 'existing' && source !== 'placeholder' && !source.startsWith('copy:')) {
     throw new UsageError(`--pull-secret-source must be existing, placeholder or copy:NAMESPACE/NAME, got "${source}"`);

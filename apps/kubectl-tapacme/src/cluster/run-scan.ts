@@ -1,9 +1,10 @@
-import { scanCluster } from '@tapacme/core';
+import { scanCluster } from '@tapacme/core/live';
 import type { ParsedArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Io } from '../output/io.js';
 import { connect, reportClusterError, retryWarnings } from './connect.js';
-import { FAIL_ON, SCAN_OUTPUT, certManagerVersionFlag, positiveInt } from './flags.js';
+import { FAIL_ON, SCAN_OUTPUT } from '../flag-values.js';
+import { certManagerVersionFlag, positiveInt } from './flags.js';
 import { readSnapshot } from './read-snapshot.js';
 import { printStats } from './stats.js';
 import { stringify } from 'yaml';

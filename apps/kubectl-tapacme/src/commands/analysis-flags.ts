@@ -1,4 +1,4 @@
-import { KNOWN_CERT_MANAGER_VERSIONS, NEWEST_CERT_MANAGER_VERSION, parseCertManagerVersion } from '@tapacme/core';
+import { KNOWN_CERT_MANAGER_VERSIONS, NEWEST_CERT_MANAGER_VERSION, parseSettings } from '@tapacme/core';
 import type { Settings } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
 import { UsageError } from '../usage-error.js';
@@ -19,7 +19,7 @@ export const analysisFlags: readonly FlagSpec[] = [
 /** The core settings these flags give. */
 export function analysisSettings(args: ParsedArgs): Pick<Settings, 'certManagerVersion' | 'integratedRegistry'> {
   const version = args.string('cert-manager-version');
-  if (version !== undefined && !parseCertManagerVersion(version)) {
+  if (version !== undefined && parseSettings({ certManagerVersion: version }).problems.length > 0) {
     throw new UsageError(`--cert-manager-version "${version}" is not a version: give MAJOR.MINOR or vMAJOR.MINOR.PATCH, e.g. 1.11 or v1.11.5 (known: ${KNOWN_CERT_MANAGER_VERSIONS.join(', ')})`);
   }
   return { ...(version !== undefined ? { certManagerVersion: version } : {}), integratedRegistry: args.bool('integrated-registry') };

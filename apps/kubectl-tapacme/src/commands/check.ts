@@ -1,9 +1,7 @@
 import type { CommandSpec } from './command.js';
 import { analysisFlags } from './analysis-flags.js';
+import { CHECK_OUTPUT, FAIL_ON } from '../flag-values.js';
 import { inputFlags, manifestPositional } from './input-flags.js';
-
-export const OUTPUT_FORMATS = ['text', 'json', 'sarif'] as const;
-export const FAIL_ON = ['error', 'warning', 'none'] as const;
 
 export const checkCommand: CommandSpec = {
   name: 'check',
@@ -14,7 +12,7 @@ export const checkCommand: CommandSpec = {
   flags: () => [
     ...inputFlags,
     ...analysisFlags,
-    { name: 'output', short: 'o', type: 'string', values: OUTPUT_FORMATS, defaultValue: 'text', describe: 'output format', placeholder: 'FORMAT' },
+    { name: 'output', short: 'o', type: 'string', values: CHECK_OUTPUT, defaultValue: 'text', describe: 'output format', placeholder: 'FORMAT' },
     { name: 'fail-on', type: 'string', values: FAIL_ON, defaultValue: 'error', describe: 'lowest severity that makes the exit code 1', placeholder: 'SEVERITY' },
   ],
   examples: [

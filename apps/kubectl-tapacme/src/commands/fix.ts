@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT, dns01Flags, dns01Providers } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
+import { liveFixOnlyFlags } from '../cluster/flags.js';
+import { CNAME_STRATEGIES, STRATEGIES } from '../flag-values.js';
 import type { CommandSpec, FlagSpec } from './command.js';
 import { emitPolicyFlags } from './emit-policies.js';
-import { liveFixFlags } from './fix-live-flags.js';
 import { analysisFlags } from './analysis-flags.js';
 import { inputFlags, manifestPositional } from './input-flags.js';
-
-export const STRATEGIES = ['serviceaccount', 'dns01'] as const;
-export const CNAME_STRATEGIES = ['None', 'Follow'] as const;
 
 /** Flag names of every DNS01 provider field (route53-region, cloudflare-api-token-secret-ref, ...). */
 export function providerFlagNames(): Set<string> {
@@ -26,6 +24,8 @@ function fixFlags(): FlagSpec[] {
     placeholder: field.type === 'secretRef' ? 'NAME:KEY' : 'VALUE',
     group: `DNS01 ${provider.title} (--dns01-provider ${provider.key}):`,
   }));
+  // Flags only `fix` against a live cluster takes (connection, --dry-run ...): the parser needs them before any implementation is loaded.
+  const liveFlags = liveFixOnlyFlags();
   return [
     ...inputFlags,
     ...analysisFlags,
@@ -50,8 +50,8 @@ function fixFlags(): FlagSpec[] {
     { name: 'dns01-provider', type: 'string', placeholder: 'NAME', values: dns01Providers.map((p) => p.key), describe: 'build the dns01 block from this provider\'s flags', group: dns01 },
     { name: 'dns01-cname-strategy', type: 'string', values: CNAME_STRATEGIES, describe: 'follow CNAMEs when presenting the challenge record', group: dns01 },
     ...providerFlags,
-    ...liveFixFlags(),
-    ...emitPolicyFlags(new Set(liveFixFlags().map((f) => f.name))),
+    ...liveFlags,
+    ...emitPolicyFlags(new Set(liveFlags.map((f) => f.name))),
   ];
 }
 
@@ -83,8 +83,8 @@ export const fixCommand: CommandSpec = {
     ['fix --write --strategy dns01 --dns01-solver dns01.yaml issuer.yaml', 'switch to DNS01 with a block from a file'],
   ],
   run: async (args, io) => {
-    if (args.has('emit')) return (await import('./emit-policies.js')).runEmitPolicies(args, io, isFileMode(args));
+    if (args.has('emit')) return (await import('../emit/run-emit-policies.js')).runEmitPolicies(args, io, isFileMode(args));
     if (isFileMode(args)) return (await import('../fix/run-fix-files.js')).runFixFiles(args, io);
-    return (await import('./fix-live.js')).runLiveFix(args, io);
+    return (await import('../cluster/run-fix.js')).runClusterFix(args, io);
   },
 };

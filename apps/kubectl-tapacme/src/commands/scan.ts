@@ -1,5 +1,6 @@
 import type { CommandSpec } from './command.js';
-import { FAIL_ON, SCAN_OUTPUT, connectionFlags, scanCertManagerVersionFlag, scanOnlyFlags } from '../cluster/flags.js';
+import { connectionFlags, scanCertManagerVersionFlag, scanOnlyFlags } from '../cluster/flags.js';
+import { FAIL_ON, SCAN_OUTPUT } from '../flag-values.js';
 
 export const scanCommand: CommandSpec = {
   name: 'scan',

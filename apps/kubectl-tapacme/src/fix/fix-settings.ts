@@ -1,8 +1,8 @@
-import { dns01Flags, dns01FromFlags, dns01Provider, dns01Providers } from '@tapacme/core';
+import { dns01Flags, dns01FromFlags, dns01Provider, dns01Providers, parseSettings } from '@tapacme/core';
 import type { FixStrategy, Settings } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
 import { analysisSettings } from '../commands/analysis-flags.js';
-import { CNAME_STRATEGIES, STRATEGIES } from '../commands/fix.js';
+import { CNAME_STRATEGIES, STRATEGIES } from '../flag-values.js';
 import { UsageError } from '../usage-error.js';
 import { readDns01SolverFile } from './dns01-solver-file.js';
 import type { Dns01FileResult } from './dns01-solver-file.js';
@@ -26,15 +26,12 @@ export interface FixSettings {
 
 export type ResolvedSettings = { settings: FixSettings; fileErrors?: undefined } | { settings?: undefined; fileErrors: Dns01FileResult['errors'] };
 
-// A Kubernetes object name (DNS-1123 subdomain), which ServiceAccount and Secret names must be.
-const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function objectName(args: ParsedArgs, flag: string, what: string): string | undefined {
+/** A name flag, checked by the core's settings parser; a value it cannot use names the flag. */
+function objectName(args: ParsedArgs, flag: string, key: 'serviceAccountName' | 'pullSecretName'): string | undefined {
   const v = args.string(flag);
   if (v === undefined) return undefined;
-  if (v.length > 253 || !DNS1123.test(v)) {
-    throw new UsageError(`--${flag} "${v}" is not a valid ${what} name: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`);
-  }
+  const problem = parseSettings({ [key]: v }).problems[0];
+  if (problem) throw new UsageError(`--${flag} "${v}" ${problem.message}`);
   return v;
 }
 
@@ -43,8 +40,8 @@ export async function resolveFixSettings(args: ParsedArgs, defaults: { serviceAc
   const write = args.bool('write');
   const diff = args.bool('diff');
   const emit = args.bool('emit-service-account');
-  const serviceAccountName = objectName(args, 'service-account', 'ServiceAccount') ?? defaults.serviceAccountName;
-  const pullSecretName = objectName(args, 'pull-secret', 'Secret');
+  const serviceAccountName = objectName(args, 'service-account', 'serviceAccountName') ?? defaults.serviceAccountName;
+  const pullSecretName = objectName(args, 'pull-secret', 'pullSecretName');
 
   const flagToProvider = new Map(dns01Flags().map((f) => [f.flag, f.provider.key]));
   const providerValues = args.stringsWhere((name) => flagToProvider.has(name));

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { analyzeParsed, DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT, fix, FixError, ParsedFile } from '@tapacme/core';
-import type { Finding, FixOptions, RuleId } from '@tapacme/core';
+import { analyzeParsed, DEFAULT_SERVICE_ACCOUNT, fixAll, ParsedFile, resolveSettings } from '@tapacme/core';
+import type { Finding, RuleId } from '@tapacme/core';
 import type { ParsedArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { collectInputs } from '../input/collect-inputs.js';
-import type { InputFile } from '../input/collect-inputs.js';
 import { inputPaths } from '../input/input-paths.js';
 import { collectOptions } from '../input/collect-options.js';
 import type { Io } from '../output/io.js';
@@ -14,14 +13,10 @@ import { textErrors } from '../output/text-report.js';
 import { UsageError } from '../usage-error.js';
 import { writeErrorMessage, writeFileAtomic } from './atomic-write.js';
 import { WriteRefusedError } from './write-refused.js';
-import { planServiceAccounts } from './emit-plan.js';
 import { secretValueLines } from './secret-lines.js';
-import type { EmitRequest } from './emit-plan.js';
 import { resolveFixSettings } from './fix-settings.js';
 import type { FixSettings } from './fix-settings.js';
 import { unifiedDiff } from './unified-diff.js';
-
-type Outcome = { status: 'changed'; text: string; skipped: number } | { status: 'unchanged'; skipped: number } | { status: 'failed' };
 
 /** `fix` on files and stdin: analyse all inputs together, fix each file, then print, diff or write. */
 export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
@@ -46,53 +41,59 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
 
   const parsed = inputs.files.map((f) => new ParsedFile(f.fileName, f.text));
   const parsedByName = new Map(parsed.map((p) => [p.fileName, p]));
-  const result = analyzeParsed(parsed, { serviceAccountName: settings.serviceAccountName, ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}), ...settings.analysis });
+  const coreSettings = resolveSettings({ serviceAccountName: settings.serviceAccountName, ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}), ...settings.analysis });
+  const result = analyzeParsed(parsed, coreSettings);
   const texts = new Map(inputs.files.map((f) => [f.fileName, f.text]));
   const report = buildReport(result, inputs.problems, texts, inputCount);
   io.err(textErrors(report.errors, io.errStyle));
   const blocked = new Set(report.errors.map((e) => e.file));
 
-  const plan = settings.emit
-    ? planServiceAccounts({
-        files: parsed,
-        findings: result.findings,
-        blocked,
-        serviceAccountName: settings.serviceAccountName,
-        pullSecretName: settings.pullSecretName,
-        defaultPullSecret: DEFAULT_PULL_SECRET,
-      })
-    : undefined;
-  for (const warning of plan?.warnings ?? []) io.err(`${io.errStyle.yellow('warning:')} ${warning}\n`);
-  for (const note of plan?.notes ?? []) io.err(`${io.errStyle.yellow('note:')} ${note}\n`);
+  const fixed = fixAll(parsed, result.findings, coreSettings, {
+    strategy: settings.strategy,
+    ...(settings.dns01 ? { dns01: settings.dns01 } : {}),
+    ...(settings.emit ? { emitServiceAccounts: 'consumers' as const } : {}),
+    ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}),
+    ...(settings.replaceEmptyPullSecretNames ? { replaceEmptyPullSecretNames: true } : {}),
+    blocked,
+  });
+  // Namespaces that cannot exist are warnings; the rest of what was not placed, notes.
+  for (const note of fixed.notes) if (note.code === 'invalid-namespace') io.err(`${io.errStyle.yellow('warning:')} ${note.message}\n`);
+  for (const note of fixed.notes) if (note.code !== 'invalid-namespace') io.err(`${io.errStyle.yellow('note:')} ${note.message}\n`);
 
   const failed = new Set(blocked);
   const notFixed = new Set<string>();
   let changed = 0;
   let unchanged = 0;
-  const byFile = groupBy(result.findings, (f) => f.fileName ?? '');
-  for (const file of inputs.files) {
-    if (blocked.has(file.fileName)) continue;
-    const outcome = fixOne(file, byFile.get(file.fileName) ?? [], settings, plan?.byFile.get(file.fileName) ?? [], io);
-    if (outcome.status === 'failed') {
+  const inputByName = new Map(inputs.files.map((f) => [f.fileName, f]));
+  for (const fileFix of fixed.files) {
+    const file = inputByName.get(fileFix.fileName);
+    if (!file) continue;
+    if (fileFix.failed) {
+      io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.red('error')}  ${io.errStyle.dim('fix')}  ${fileFix.failed.message}\n`);
       failed.add(file.fileName);
       continue;
     }
-    if (outcome.skipped > 0) notFixed.add(file.fileName);
-    if (outcome.status === 'unchanged') {
-      if (outcome.skipped === 0) unchanged++;
+    for (const note of fileFix.notes) {
+      const loc = note.finding?.range ? toLocation(note.finding.range, file.text) : undefined;
+      const where = loc ? `${file.fileName}:${loc.line}:${loc.column}` : file.fileName;
+      io.err(`${io.errStyle.bold(where)}  ${io.errStyle.yellow('warning')}  ${io.errStyle.dim('not-fixed')}  ${note.message}\n`);
+    }
+    if (fileFix.notes.length > 0) notFixed.add(file.fileName);
+    if (!fileFix.changed) {
+      if (fileFix.notes.length === 0) unchanged++;
       if (!settings.write && !settings.diff) io.out(file.text);
       continue;
     }
     changed++;
     if (settings.diff) {
-      const d = unifiedDiff(file.fileName, file.text, outcome.text, io.outStyle, secretValueLines(parsedByName.get(file.fileName) ?? new ParsedFile(file.fileName, file.text)));
+      const d = unifiedDiff(file.fileName, file.text, fileFix.text, io.outStyle, secretValueLines(parsedByName.get(file.fileName) ?? new ParsedFile(file.fileName, file.text)));
       io.out(d.text);
       if (d.redacted) io.err(`${io.errStyle.yellow('note:')} ${file.fileName}: Secret values in the diff's context are shown as <redacted>; that patch does not apply as is (use --write)\n`);
     }
     if (settings.write) {
       try {
         if (file.writeRefusal || !file.realPath || !file.stats) throw new WriteRefusedError(file.writeRefusal ?? 'there is no file to write back to');
-        const written = await writeFileAtomic(file.realPath, outcome.text, file.stats, file.text, { force: settings.force });
+        const written = await writeFileAtomic(file.realPath, fileFix.text, file.stats, file.text, { force: settings.force });
         for (const note of written.notes) io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.yellow('note')}  ${io.errStyle.dim('write')}  ${note}\n`);
       } catch (e) {
         io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.red('error')}  ${io.errStyle.dim('not-written')}  ${writeErrorMessage(e)}\n`);
@@ -100,7 +101,7 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
         changed--;
       }
     } else if (!settings.diff) {
-      io.out(outcome.text);
+      io.out(fileFix.text);
     }
   }
 
@@ -109,42 +110,6 @@ export async function runFixFiles(args: ParsedArgs, io: Io): Promise<number> {
   // An input error outweighs a finding left unfixed.
   if (failed.size > 0) return ExitCode.inputError;
   return notFixed.size > 0 ? ExitCode.notFixed : ExitCode.ok;
-}
-
-function fixOne(file: InputFile, findings: readonly Finding[], settings: FixSettings, emits: readonly EmitRequest[], io: Io): Outcome {
-  const base: FixOptions = {
-    strategy: settings.strategy,
-    fileName: file.fileName,
-    serviceAccountName: settings.serviceAccountName,
-    ...(settings.dns01 ? { dns01: settings.dns01 } : {}),
-    ...(settings.pullSecretName ? { pullSecretName: settings.pullSecretName } : {}),
-    replaceEmptyPullSecretNames: settings.replaceEmptyPullSecretNames,
-  };
-  try {
-    let r = fix(file.text, findings, base);
-    const skipped = [...r.skipped];
-    for (const e of emits) {
-      // One call per ServiceAccount name: core verifies each addition on its own.
-      const next = fix(r.text, [], {
-        strategy: 'serviceaccount',
-        fileName: file.fileName,
-        serviceAccountName: e.serviceAccountName,
-        emitServiceAccounts: { namespaces: e.namespaces, pullSecretName: e.pullSecretName, issuer: e.issuer },
-      });
-      skipped.push(...next.skipped);
-      r = next;
-    }
-    for (const s of skipped) {
-      const loc = s.finding?.range ? toLocation(s.finding.range, file.text) : undefined;
-      const where = loc ? `${file.fileName}:${loc.line}:${loc.column}` : file.fileName;
-      io.err(`${io.errStyle.bold(where)}  ${io.errStyle.yellow('warning')}  ${io.errStyle.dim('not-fixed')}  ${s.reason}\n`);
-    }
-    return r.text === file.text ? { status: 'unchanged', skipped: skipped.length } : { status: 'changed', text: r.text, skipped: skipped.length };
-  } catch (e) {
-    if (!(e instanceof FixError)) throw e;
-    io.err(`${io.errStyle.bold(file.fileName)}  ${io.errStyle.red('error')}  ${io.errStyle.dim('fix')}  ${e.message}\n`);
-    return { status: 'failed' };
-  }
 }
 
 /** Findings that this fix does not address, so nobody mistakes a clean run for a clean check. */
@@ -168,15 +133,4 @@ function summary(settings: FixSettings, changed: number, unchanged: number, fail
   if (!settings.write && changed > 0) parts.push(settings.diff ? 'add --write to apply' : 'the fixed text is on stdout');
   const colour = failed > 0 || notFixed > 0 ? io.errStyle.red : changed > 0 ? io.errStyle.green : (s: string): string => s;
   return `${colour(parts.join('; '))}\n`;
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
 }

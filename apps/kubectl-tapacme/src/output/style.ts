@@ -1,3 +1,5 @@
+import { styleText } from 'node:util';
+
 /**
  * Whether to colour a stream. Node's rules: FORCE_COLOR (anything but "0"/"false") forces colour on,
  * NO_COLOR (any non-empty value) turns it off, otherwise only a TTY whose TERM is not "dumb" gets colour.
@@ -22,12 +24,14 @@ export interface Style {
   dim(s: string): string;
 }
 
-const wrap =
-  (open: number, close: number) =>
+// The escape codes are Node's (util.styleText); whether to use them is decided above, with the rules the
+// README promises, which differ from styleText's own check (see the README, "Colour").
+const paint =
+  (format: 'red' | 'yellow' | 'green' | 'cyan' | 'bold' | 'dim') =>
   (s: string): string =>
-    `\u001b[${open}m${s}\u001b[${close}m`;
+    styleText(format, s, { validateStream: false });
 
-const ansi: Style = { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), cyan: wrap(36, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
+const ansi: Style = { red: paint('red'), yellow: paint('yellow'), green: paint('green'), cyan: paint('cyan'), bold: paint('bold'), dim: paint('dim') };
 const identity = (s: string): string => s;
 const plain: Style = { red: identity, yellow: identity, green: identity, cyan: identity, bold: identity, dim: identity };
 

@@ -2,14 +2,15 @@
 // least-privilege RBAC (names restricted with resourceNames wherever Kubernetes allows it), and a
 // two-replica Deployment with leader election, probes and a locked-down security context.
 import { Document } from 'yaml';
-import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT, parseFixPullSecretSource, WATCH_LEASE_NAME } from '@tapacme/core';
+import { DEFAULT_PULL_SECRET, DEFAULT_SERVICE_ACCOUNT } from '@tapacme/core';
+import { parseFixPullSecretSource } from '@tapacme/core/live';
+import { WATCH_LEASE_NAME } from '@tapacme/core/policies';
 import type { ParsedArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Io } from '../output/io.js';
 import { UsageError } from '../usage-error.js';
 import { VERSION } from '../version.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../json-object.js';
 
 export const DEFAULT_IMAGE_REPOSITORY = 'ghcr.io/tapacme/kubectl-tapacme';
 const NAME = 'tapacme-watch';

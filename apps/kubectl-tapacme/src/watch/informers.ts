@@ -3,14 +3,13 @@
 // scan/fix; a silent stream is ended after the idle bound and resumed). client-node stops an informer
 // after a watch error (an API server restart, a dropped connection): we start it again with backoff, and
 // it resumes from the last resourceVersion or re-lists after 410 Gone.
-import type * as ClientNode from '@kubernetes/client-node';
+import type { ListWatch } from '@kubernetes/client-node/dist/cache.js';
 import type { KubeClient } from '../cluster/client.js';
 import { resourcePath } from '../cluster/resources.js';
 import type { Resource } from '../cluster/resources.js';
 import type { Logger } from './log.js';
+import type { Obj } from '../json-object.js';
 
-type Obj = Record<string, unknown>;
-type K8s = typeof ClientNode;
 type KubeObject = { metadata?: { name?: string; namespace?: string; resourceVersion?: string } } & Obj;
 
 export interface InformerSpec {
@@ -40,35 +39,17 @@ export interface InformerHooks {
   onConnect?(spec: InformerSpec): void;
 }
 
-/** One paginated list with the collection's resourceVersion, which the watch starts from. */
-async function listAll(client: KubeClient, spec: InformerSpec): Promise<{ items: KubeObject[]; metadata: { resourceVersion: string } }> {
-  const res = spec.resource;
-  const version = spec.version ?? res.version;
-  const items: KubeObject[] = [];
-  let cont = '';
-  let resourceVersion = '';
-  do {
-    const query: Record<string, string> = { limit: '500' };
-    if (cont) query['continue'] = cont;
-    if (spec.fieldSelector) query['fieldSelector'] = spec.fieldSelector;
-    const page = await client.request(
-      { method: 'GET', path: resourcePath(res, spec.namespace, undefined, version), verb: 'list', resource: res.resource, group: res.group, ...(spec.namespace ? { namespace: spec.namespace } : {}), dryRun: false },
-      { query },
-    );
-    const meta = (page['metadata'] as Obj | undefined) ?? {};
-    if (!resourceVersion && typeof meta['resourceVersion'] === 'string') resourceVersion = meta['resourceVersion'];
-    const apiVersion = res.group ? `${res.group}/${version}` : version;
-    for (const item of Array.isArray(page['items']) ? (page['items'] as KubeObject[]) : []) {
-      item['apiVersion'] ??= apiVersion;
-      item['kind'] ??= res.kind;
-      items.push(item);
-    }
-    cont = typeof meta['continue'] === 'string' ? meta['continue'] : '';
-  } while (cont);
-  return { items, metadata: { resourceVersion } };
+/** client-node's cache, from its module (not its index, which loads every API client). */
+export interface WatchKit {
+  ListWatch: typeof ListWatch;
 }
 
-export function startInformer(k8s: K8s, client: KubeClient, spec: InformerSpec, hooks: InformerHooks, log: Logger): Informer {
+export async function watchKit(): Promise<WatchKit> {
+  const { ListWatch } = await import('@kubernetes/client-node/dist/cache.js');
+  return { ListWatch };
+}
+
+export function startInformer(kit: WatchKit, client: KubeClient, spec: InformerSpec, hooks: InformerHooks, log: Logger): Informer {
   const res = spec.resource;
   const version = spec.version ?? res.version;
   const path = resourcePath(res, spec.namespace, undefined, version);
@@ -77,15 +58,16 @@ export function startInformer(k8s: K8s, client: KubeClient, spec: InformerSpec, 
   let failures = 0;
   let errors = 0;
   let retry: NodeJS.Timeout | undefined;
+  // The initial and every re-list: the client's paginated list, with the collection's resourceVersion.
   const listFn = async (): Promise<{ items: KubeObject[]; metadata: { resourceVersion: string } }> => {
-    const list = await listAll(client, spec);
-    return list;
+    const { items, resourceVersion } = await client.listCollection(res, { limit: 500, version, ...(spec.namespace ? { namespace: spec.namespace } : {}), ...(spec.fieldSelector ? { fieldSelector: spec.fieldSelector } : {}) }, (o) => o as KubeObject);
+    return { items, metadata: { resourceVersion } };
   };
   // ListWatch only calls watch(path, query, onEvent, done) on its Watch.
   const watch = { watch: (p: string, q: Record<string, unknown>, cb: (type: string, obj: Obj, raw: Obj) => void, done: (err: unknown) => void) => client.watch(p, q, (type, obj) => cb(type, obj, { type, object: obj }), done) };
-  const lw = new k8s.ListWatch<KubeObject & { metadata: { name?: string } }>(path, watch as never, listFn as never, false, undefined, spec.fieldSelector);
+  const lw = new kit.ListWatch<KubeObject & { metadata: { name?: string } }>(path, watch as never, listFn as never, false, undefined, spec.fieldSelector);
   const apiVersion = res.group ? `${res.group}/${version}` : version;
-  // Watch events carry apiVersion/kind; list items got them in listAll.
+  // Watch events carry apiVersion/kind; list items got them from the client's list.
   const fill = (o: Obj): Obj => {
     o['apiVersion'] ??= apiVersion;
     o['kind'] ??= res.kind;

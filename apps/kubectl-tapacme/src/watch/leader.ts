@@ -1,14 +1,13 @@
 // Leader election on a coordination.k8s.io/v1 Lease, as client-go's leaderelection does it: a lease is
 // expired when its record has not changed for leaseDuration by OUR clock (no trust in other replicas'
 // clocks); writes carry the resourceVersion read, so two candidates can never both win a round.
-import { WATCH_ISSUERS_ALL, ISSUERS_ANNOTATION, WATCH_LEASE_NAME } from '@tapacme/core';
+import { WATCH_ISSUERS_ALL, ISSUERS_ANNOTATION, WATCH_LEASE_NAME } from '@tapacme/core/policies';
 import type { KubeClient } from '../cluster/client.js';
 import { ApiError } from '../cluster/errors.js';
 import { resourcePath } from '../cluster/resources.js';
 import type { Resource } from '../cluster/resources.js';
 import type { Logger } from './log.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../json-object.js';
 
 export const LEASES: Resource = {
   group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true, scan: [], fix: [],

@@ -1,17 +1,15 @@
 // One reconcile: the informers' caches become the same LiveSnapshot `scan` reads, and core's scanCluster +
 // planFix decide what to write, exactly as `fix` would; the namespace operations (pull secret, then
 // ServiceAccount) are executed with fix's executor by server-side apply (field manager kubectl-tapacme).
-import {
-  http01PodConfigs, keepIssuer, keepIssuerRefAndStatus, keepMetadata, keepServiceAccount, planFix, scanCluster, summarizeSecret, toManifestObject,
-} from '@tapacme/core';
-import type { ApiOp, CrdFacts, FixPullSecretSource, LiveSnapshot, ManifestObject, PlanOptions } from '@tapacme/core';
+import type { ManifestObject } from '@tapacme/core';
+import { http01PodConfigs, keepIssuer, keepIssuerRefAndStatus, keepMetadata, keepServiceAccount, planFix, scanCluster, summarizeSecret, toManifestObject } from '@tapacme/core/live';
+import type { ApiOp, CrdFacts, FixPullSecretSource, LiveSnapshot, PlanOptions } from '@tapacme/core/live';
 import type { KubeClient } from '../cluster/client.js';
 import { executePlan } from '../cluster/execute.js';
 import type { Applier, OpResult } from '../cluster/execute.js';
 import { resourceOfKind } from '../cluster/resources.js';
 import type { Logger } from './log.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../json-object.js';
 
 /** What the reconciler reads: the informers' current objects by kind. */
 export interface Caches {

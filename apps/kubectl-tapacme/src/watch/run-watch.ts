@@ -3,37 +3,36 @@
 // appear. Informers feed a debounced reconcile; only the Lease holder writes; SIGTERM/SIGINT stop it cleanly.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { crdFactsFromIssuerCrd, parseFixPullSecretSource } from '@tapacme/core';
-import type { CrdFacts, FixPullSecretSource } from '@tapacme/core';
+import { crdFactsFromIssuerCrd, parseFixPullSecretSource } from '@tapacme/core/live';
+import type { CrdFacts, FixPullSecretSource } from '@tapacme/core/live';
 import type { ParsedArgs } from '../args.js';
 import type { KubeClient } from '../cluster/client.js';
 import { connect, reportClusterError } from '../cluster/connect.js';
 import { CRD_NAMES, RESOURCES } from '../cluster/resources.js';
 import type { Resource } from '../cluster/resources.js';
+import { parseDuration } from '../duration.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Io } from '../output/io.js';
 import { UsageError } from '../usage-error.js';
 import { printDeployment } from './deployment.js';
 import { parseAddr, startHealthServer } from './health.js';
 import type { HealthServer } from './health.js';
-import { startInformer } from './informers.js';
+import { startInformer, watchKit } from './informers.js';
 import type { Informer, InformerSpec } from './informers.js';
 import { LeaderElector } from './leader.js';
 import { jsonLogger } from './log.js';
 import type { Level } from './log.js';
 import { Reconciler } from './reconciler.js';
 import type { Caches } from './reconciler.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../json-object.js';
 
 const NAMESPACES: Resource = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, scan: [], fix: [], why: 'skip namespaces being deleted' };
 
-/** "15s", "500ms", "2m", or plain seconds. */
-export function parseDuration(name: string, text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`--${name} must be a duration such as 500ms, 15s or 2m, got "${text}"`);
-  const n = Number(m[1]);
-  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+/** A duration flag: "15s", "500ms", "2m", "1m30s", or plain seconds. */
+export function durationFlag(name: string, text: string): number {
+  const ms = parseDuration(text.trim());
+  if (ms === undefined) throw new UsageError(`--${name} must be a duration such as 500ms, 15s or 2m, got "${text}"`);
+  return ms;
 }
 
 interface WatchSettings {
@@ -54,7 +53,7 @@ interface WatchSettings {
 function settings(args: ParsedArgs): WatchSettings {
   const source = parseFixPullSecretSource(args.string('pull-secret-source'));
   if ('error' in source) throw new UsageError(source.error);
-  const dur = (name: string, fallback: string): number => parseDuration(name, args.string(name) ?? fallback);
+  const dur = (name: string, fallback: string): number => durationFlag(name, args.string(name) ?? fallback);
   const leaseDurationMs = dur('lease-duration', '15s');
   const renewDeadlineMs = dur('renew-deadline', '10s');
   const retryPeriodMs = dur('retry-period', '2s');
@@ -120,7 +119,7 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
   }
   if (!facts.crds.certManagerInstalled) log.warn('cert-manager\'s CRDs are not installed; waiting for nothing until they are (restart the watch after installing cert-manager)');
 
-  const k8s = await import('@kubernetes/client-node');
+  const kit = await watchKit();
   const informers = new Map<string, Informer>();
   let stopping = false;
   let elector: LeaderElector | undefined;
@@ -173,7 +172,7 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
   };
   const add = (spec: InformerSpec): void => {
     if (informers.has(spec.id)) return;
-    informers.set(spec.id, startInformer(k8s, client, spec, hooks, log));
+    informers.set(spec.id, startInformer(kit, client, spec, hooks, log));
   };
   const secretName = pullSecret || 'registry-credentials';
   const synced = (): boolean => [...informers.values()].every((i) => i.synced());

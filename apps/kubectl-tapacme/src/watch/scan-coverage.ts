@@ -1,14 +1,16 @@
 // `scan`'s answer to "will the NEXT namespace work?": per issuer, the durable coverage found (a Kyverno policy,
 // a Namespace Provisioner source, a running watch). Two extra lists (Kyverno ClusterPolicies, the watch Lease);
 // ServiceAccounts come from the snapshot scan already read.
-import { durableCoverage, http01PodConfigs, issuerKey, toManifestObject, WATCH_LEASE_NAME } from '@tapacme/core';
-import type { DurableCoverage, LiveSnapshot, ManifestObject, ScanReport } from '@tapacme/core';
+import type { ManifestObject } from '@tapacme/core';
+import { http01PodConfigs, issuerKey, toManifestObject } from '@tapacme/core/live';
+import type { LiveSnapshot, ScanReport } from '@tapacme/core/live';
+import { durableCoverage, WATCH_LEASE_NAME } from '@tapacme/core/policies';
+import type { DurableCoverage } from '@tapacme/core/policies';
 import type { KubeClient } from '../cluster/client.js';
 import { ApiError } from '../cluster/errors.js';
 import { RESOURCES } from '../cluster/resources.js';
 import type { Style } from '../output/style.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../json-object.js';
 
 export interface CoverageResult {
   byIssuer: Map<string, DurableCoverage[]>;

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { IncrementalAnalyzer } from '@tapacme/core';
-import type { AnalyzeResult, ChangedRange, Finding } from '@tapacme/core';
+import type { AnalyzeResult, ChangedRange, Finding, Settings } from '@tapacme/core';
 import type { ExtensionConfig } from '../logic/config.js';
 import { foldChanges } from '../logic/changes.js';
 import { diagnosticsOf } from '../logic/diagnostics.js';
-import { readConfig } from './config.js';
+import { readConfig, SECTION } from './config.js';
 import { toRange, toSeverity } from './convert.js';
 
 /** How long typing pauses before the diagnostics update. */
@@ -33,7 +33,8 @@ interface Entry {
   /** The document object: an untitled URI is reused by the next untitled document. */
   doc: vscode.TextDocument;
   analyzer: IncrementalAnalyzer;
-  configKey: string;
+  /** The document's `tapacme.*` settings, read once; a configuration change drops it (see `configChanged`). */
+  config: ExtensionConfig | undefined;
   last?: Analysis;
   /** Where the text changed since the last analysis, so the analyser need not compare texts. */
   changed?: ChangedRange;
@@ -68,7 +69,9 @@ export class DocumentAnalyses implements vscode.Disposable {
         if (this.entries.get(d.uri.toString())?.doc === d) this.forget(d.uri);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('tapacme')) for (const d of vscode.workspace.textDocuments) this.refresh(d);
+        if (!e.affectsConfiguration(SECTION)) return;
+        for (const entry of this.entries.values()) entry.config = undefined;
+        for (const d of vscode.workspace.textDocuments) this.refresh(d);
       }),
     );
     for (const d of vscode.workspace.textDocuments) this.refresh(d);
@@ -82,7 +85,7 @@ export class DocumentAnalyses implements vscode.Disposable {
   current(doc: vscode.TextDocument): Analysis | undefined {
     if (!DocumentAnalyses.isCandidate(doc)) return undefined;
     const entry = this.entries.get(doc.uri.toString());
-    if (entry?.doc === doc && entry.last && entry.last.version === doc.version && entry.configKey === JSON.stringify(readConfig(doc.uri))) return entry.last;
+    if (entry?.doc === doc && entry.config && entry.last?.version === doc.version) return entry.last;
     return this.run(doc);
   }
 
@@ -112,20 +115,21 @@ export class DocumentAnalyses implements vscode.Disposable {
 
   private run(doc: vscode.TextDocument): Analysis | undefined {
     const key = doc.uri.toString();
-    const config = readConfig(doc.uri);
+    let entry = this.entries.get(key);
+    const known = entry?.doc === doc ? entry.config : undefined;
+    const config = known ?? readConfig(doc.uri);
     if (!config.enable) {
       this.forget(doc.uri);
       return undefined;
     }
-    const configKey = JSON.stringify(config);
-    let entry = this.entries.get(key);
     if (entry?.doc !== doc) {
       if (entry?.timer) clearTimeout(entry.timer);
-      entry = { doc, analyzer: new IncrementalAnalyzer({ fileName: fileNameOf(doc.uri), settings: config.settings }), configKey };
+      entry = { doc, analyzer: new IncrementalAnalyzer({ fileName: fileNameOf(doc.uri), settings: config.settings }), config };
       this.entries.set(key, entry);
-    } else if (entry.configKey !== configKey) {
-      entry.analyzer.setSettings(config.settings);
-      entry.configKey = configKey;
+    } else if (!known) {
+      // Read again after a configuration change: the analyser's caches hold findings of the old settings.
+      if (!sameSettings(entry.last?.config.settings, config.settings)) entry.analyzer.setSettings(config.settings);
+      entry.config = config;
     }
     const changed = entry.changed;
     delete entry.changed;
@@ -161,4 +165,10 @@ export class DocumentAnalyses implements vscode.Disposable {
 /** The name findings carry: the path for files, the URI otherwise (untitled, virtual workspaces). */
 export function fileNameOf(uri: vscode.Uri): string {
   return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+}
+
+function sameSettings(a: Settings | undefined, b: Settings): boolean {
+  if (!a || a.serviceAccountName !== b.serviceAccountName || a.pullSecretName !== b.pullSecretName) return false;
+  const ids = new Set([...Object.keys(a.rules), ...Object.keys(b.rules)]) as Set<keyof Settings['rules']>;
+  return [...ids].every((id) => a.rules[id] === b.rules[id]);
 }

@@ -1,17 +1,18 @@
 import * as vscode from 'vscode';
+import { namespaceChoices } from '@tapacme/core';
 import type { Finding, FindingOf } from '@tapacme/core';
 import { rematch } from '../logic/diagnostics.js';
 import { dns01Snippet, providerPicks } from '../logic/dns01-snippet.js';
 import { emitPlan, fixAllPlan, issuerLabel, quickFixesFor, serviceAccountPlan } from '../logic/fixes.js';
 import type { EditPlan } from '../logic/fixes.js';
-import { namespaceChoices, validNamespace } from '../logic/namespaces.js';
+import { validNamespace } from '../logic/namespaces.js';
 import { fileNameOf } from './analyses.js';
 import type { Analysis, DocumentAnalyses } from './analyses.js';
 import type { FixArgs } from './code-actions.js';
 import { toWorkspaceEdit } from './convert.js';
 
 /** What a fix command did; returned for the integration tests, ignored by VS Code. */
-export type FixOutcome = 'applied' | 'stale' | 'cancelled' | 'failed';
+export type FixCommandResult = 'applied' | 'stale' | 'cancelled' | 'failed';
 
 export class FixCommands {
   constructor(private readonly analyses: DocumentAnalyses) {}
@@ -20,7 +21,7 @@ export class FixCommands {
    * Apply a quick fix computed for `args.version`. When the document changed since, the finding is
    * looked up in a fresh analysis and the edit computed again; a finding that is gone changes nothing.
    */
-  async applyFix(args: FixArgs): Promise<FixOutcome> {
+  async applyFix(args: FixArgs): Promise<FixCommandResult> {
     const target = await this.target(args);
     if (!target) return 'stale';
     const { doc, analysis, finding, current } = target;
@@ -39,7 +40,7 @@ export class FixCommands {
   }
 
   /** "Convert solver to DNS01…": pick a provider, then fill its fields in a snippet. */
-  async convertToDns01(args: FixArgs, providerKey?: string): Promise<FixOutcome> {
+  async convertToDns01(args: FixArgs, providerKey?: string): Promise<FixCommandResult> {
     let key = providerKey;
     if (!key) {
       const pick = await vscode.window.showQuickPick(
@@ -66,7 +67,7 @@ export class FixCommands {
   }
 
   /** "Add ServiceAccount manifest…": for a namespace the file shows, or one the user types. */
-  async addServiceAccountManifest(args: FixArgs, namespace?: string): Promise<FixOutcome> {
+  async addServiceAccountManifest(args: FixArgs, namespace?: string): Promise<FixCommandResult> {
     let ns = namespace ?? args.namespace;
     if (ns === undefined) {
       const before = await this.target(args);
@@ -83,7 +84,7 @@ export class FixCommands {
   }
 
   /** "tapacme: Fix all in file". */
-  async fixAll(uri?: string | vscode.Uri): Promise<FixOutcome> {
+  async fixAll(uri?: string | vscode.Uri): Promise<FixCommandResult> {
     const doc = uri ? await vscode.workspace.openTextDocument(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri) : vscode.window.activeTextEditor?.document;
     if (!doc) return 'cancelled';
     const analysis = this.analyses.current(doc);
@@ -99,7 +100,7 @@ export class FixCommands {
     return this.apply(doc, plan);
   }
 
-  private async apply(doc: vscode.TextDocument, plan: EditPlan): Promise<FixOutcome> {
+  private async apply(doc: vscode.TextDocument, plan: EditPlan): Promise<FixCommandResult> {
     if (plan.notes.length > 0) void vscode.window.showWarningMessage(`tapacme: ${plan.notes.join('; ')}`);
     if (plan.edits.length === 0) return 'failed';
     return (await vscode.workspace.applyEdit(toWorkspaceEdit(doc, plan.edits))) ? 'applied' : 'failed';

@@ -1,4 +1,4 @@
-import { describeRef, fix, FixError } from '@tapacme/core';
+import { describeRef, fix, FixError, fixAll } from '@tapacme/core';
 import type { Finding, FixResult, Settings, TextEdit } from '@tapacme/core';
 
 /** Edits in offsets of the text they were computed on; the host maps them to positions. */
@@ -100,65 +100,19 @@ export function emitPlan(text: string, fileName: string, req: EmitRequest): Edit
 }
 
 /**
- * Everything `source.fixAll.tapacme` fixes, as `kubectl tapacme fix --emit-service-account` would:
- * serviceAccountName on every http01 solver without one, then the ServiceAccount documents that
- * namespaces obtaining certificates lack. The appended documents are merged into the edits of the
- * first step, so all edits refer to the original text.
+ * Everything `source.fixAll.tapacme` fixes: serviceAccountName on every http01 solver without one,
+ * then the ServiceAccount documents that `service-account-missing-in-namespace` findings ask for;
+ * all edits refer to the original text. The core's fixAll computes it, as for `kubectl tapacme fix`.
  */
 export function fixAllPlan(text: string, fileName: string, findings: readonly Finding[], settings: Settings): EditPlan {
   // Pull secrets are fixed with the solvers; an entry without a name is left for the user to name.
-  const fixable = findings.filter((f) => f.rule === 'http01-solver-missing-service-account' || f.fixes.includes('pull-secret-entry') || f.fixes.includes('pull-secrets-add'));
-  const first = guarded(() => fix(text, fixable, { strategy: 'serviceaccount', fileName, serviceAccountName: settings.serviceAccountName, pullSecretName: settings.pullSecretName }));
-  const missing = findings.filter((f) => f.rule === 'service-account-missing-in-namespace');
-  if (missing.length === 0) return first;
-  const edits = [...first.edits];
-  const notes = [...first.notes];
-  let current = applyPlain(text, edits);
-  const bySa = new Map<string, { namespaces: Set<string>; issuer: string | undefined }>();
-  for (const f of missing) {
-    const sa = f.data.serviceAccount;
-    const entry = bySa.get(sa) ?? { namespaces: new Set<string>(), issuer: f.data.issuer };
-    entry.namespaces.add(f.data.namespace);
-    bySa.set(sa, entry);
+  const result = fixAll([{ fileName, text }], findings, settings, { strategy: 'serviceaccount', emitServiceAccounts: 'findings' });
+  const notes = result.notes.map((n) => n.message);
+  for (const file of result.files) {
+    if (file.failed) notes.push(file.failed.message);
+    notes.push(...file.notes.map((n) => n.message));
   }
-  for (const [sa, { namespaces, issuer }] of bySa) {
-    const r = guarded(() =>
-      fix(current, [], {
-        strategy: 'serviceaccount',
-        fileName,
-        serviceAccountName: sa,
-        emitServiceAccounts: { namespaces: [...namespaces], pullSecretName: settings.pullSecretName, ...(issuer ? { issuer } : {}) },
-      }),
-    );
-    notes.push(...r.notes);
-    for (const e of r.edits) {
-      if (e.offset !== current.length || e.length !== 0) {
-        notes.push('an added ServiceAccount was not an append at the end of the file; it was left out');
-        continue;
-      }
-      appendAtEnd(edits, text.length, e.newText);
-      current += e.newText;
-    }
-  }
-  return { edits, notes };
-}
-
-/** An edit that appends `newText` to the original text, merged with an edit already ending there. */
-function appendAtEnd(edits: TextEdit[], end: number, newText: string): void {
-  const last = edits.find((e) => e.offset + e.length === end && e.offset <= end);
-  if (last) {
-    last.newText += newText;
-    return;
-  }
-  const zero = { line: 0, character: 0, offset: end };
-  // The host maps offsets itself; the range here only keeps the TextEdit shape.
-  edits.push({ offset: end, length: 0, newText, range: { start: zero, end: zero } });
-}
-
-function applyPlain(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);
-  return out;
+  return { edits: result.files.flatMap((f) => f.edits), notes };
 }
 
 function guarded(run: () => FixResult): EditPlan {

@@ -1,4 +1,6 @@
-// Live-cluster analysis and fix planning: pure functions over a snapshot of listed objects.
+// '@tapacme/core/live': live-cluster analysis and fix planning, pure functions over a snapshot of listed
+// objects. The CLI's cluster commands read the snapshot and carry out the plan.
+export { issuerKey } from '../model/issuer.js';
 export { scanCluster, formatPath } from './scan.js';
 export type { ScanContext, ScanOptions, ScanResult } from './scan.js';
 export { CertificateChains, conditionOf } from './certificate-chain.js';

@@ -1,9 +1,10 @@
 import { validateDns01 } from '../dns01/validate-dns01.js';
+import { isDns1123Label, isDns1123Subdomain } from '../model/dns1123.js';
 import { issuerKey } from '../model/issuer.js';
 import type { ManifestObject } from '../model/manifest-object.js';
 import { asString, getIn, isObj } from '../model/value.js';
 import type { Obj } from '../model/value.js';
-import { resolveSettings } from '../settings.js';
+import { parseSettings } from '../parse-settings.js';
 import type { Settings } from '../settings.js';
 import { DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE } from './docker-config.js';
 import type { NoFixNeeded, ScanReport } from './report.js';
@@ -26,8 +27,9 @@ export type FixPullSecretSource =
 export function parseFixPullSecretSource(text: string | undefined): FixPullSecretSource | { error: string } {
   if (text === undefined || text === '' || text === 'auto') return { type: 'auto' };
   if (text === 'existing' || text === 'placeholder') return { type: text };
-  const m = /^copy:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(text);
-  if (m) return { type: 'copy', namespace: m[1] ?? '', name: m[3] ?? '' };
+  const m = /^copy:([^/]*)\/([^/]*)$/.exec(text);
+  const [namespace, name] = [m?.[1] ?? '', m?.[2] ?? ''];
+  if (m && isDns1123Label(namespace) && isDns1123Subdomain(name)) return { type: 'copy', namespace, name };
   return { error: `--pull-secret-source must be existing, placeholder or copy:NAMESPACE/NAME, got "${text}"` };
 }
 
@@ -137,7 +139,7 @@ export function selectIssuers(report: ScanReport, context: ScanContext, args: re
 
 /** Plan the fix as ordered API operations. Pure: the shell executes, dry-runs or prints it. */
 export function planFix(report: ScanReport, context: ScanContext, options: PlanOptions): FixPlan {
-  const settings = resolveSettings(options.settings);
+  const { settings } = parseSettings(options.settings);
   const plan: FixPlan = { strategy: options.strategy, issuers: [], namespaces: [], ops: [], errors: [], warnings: [], noFixNeeded: null };
   const { keys, errors } = selectIssuers(report, context, options.issuers ?? [], options.namespace);
   plan.errors.push(...errors);

@@ -1,3 +1,4 @@
+// '@tapacme/core/policies'.
 // Durable coverage: keep the solver ServiceAccount in every namespace that obtains certificates from an issuer,
 // now and later, through an engine the user already runs (Kyverno, TAP's Namespace Provisioner) or `watch`.
 export { emitDurableCoverage, renderEmitted, emittedFiles, EMIT_GENERATED_BY } from './emit.js';

@@ -2,6 +2,7 @@ import { validateDns01 } from '../dns01/validate-dns01.js';
 import { describeRef } from '../model/manifest-object.js';
 import type { JsonPath } from '../model/manifest-object.js';
 import { isIssuer } from '../model/issuer.js';
+import { isDns1123Subdomain } from '../model/dns1123.js';
 import { getIn, isObj, isSet, nonEmptyString } from '../model/value.js';
 import type { Obj } from '../model/value.js';
 import { certManagerProfile, NEWEST_CERT_MANAGER_VERSION } from '../schema/cert-manager-version.js';
@@ -11,8 +12,6 @@ import { applyDefaults, schemaAt, validateSchema } from '../schema/structural-sc
 import type { SchemaProblem } from '../schema/structural-schema.js';
 import type { ObjectRule, Problem } from './rule.js';
 
-/** DNS-1123 subdomain, as Kubernetes validates resource names. */
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SERVICE_TYPES = ['', 'ClusterIP', 'NodePort'];
 const SOLVERS: JsonPath = ['spec', 'acme', 'solvers'];
 
@@ -122,7 +121,7 @@ function checkIngress(cfg: Obj, path: JsonPath, n: number, profile: CertManagerP
     report(path, `solver ${n} ingress sets ${named.join(' and ')}; only one of ${choices} may be specified`);
   }
   const icn = cfg['ingressClassName'];
-  if (profile.ingressClassName && typeof icn === 'string' && (!DNS1123_SUBDOMAIN.test(icn) || icn.length > 253)) {
+  if (profile.ingressClassName && typeof icn === 'string' && !isDns1123Subdomain(icn)) {
     report([...path, 'ingressClassName'], `solver ${n} ingressClassName must be a valid IngressClass name (lower-case DNS subdomain); use class for values such as "azure/application-gateway"`, 'value');
   }
 }

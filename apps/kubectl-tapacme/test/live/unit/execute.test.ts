@@ -1,7 +1,7 @@
 // The executor's ordering, dependency, retry and outcome logic, driven by an in-memory applier (the
 // API server itself is exercised by the live tests).
 import { describe, expect, it } from 'vitest';
-import type { ApiOp, FixPlan } from '@tapacme/core';
+import type { ApiOp, FixPlan } from '@tapacme/core/live';
 import { ApiError } from '../../../src/cluster/errors.js';
 import { countOutcomes, executePlan } from '../../../src/cluster/execute.js';
 import type { Applier } from '../../../src/cluster/execute.js';
