@@ -1,7 +1,8 @@
-import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { examplesDir, run, scratch } from './helpers/cli.js';
+import { writeFileUnder } from './helpers/files.js';
 import { brokenYaml, certificateIn, helmTemplate, issuerFixed, issuerMissingSa, legacyIssuerWithSa, serviceAccountIn } from './helpers/manifests.js';
 
 let dir: string;
@@ -11,12 +12,7 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-const put = async (name: string, text: string | Buffer): Promise<string> => {
-  const p = join(dir, name);
-  await mkdir(join(p, '..'), { recursive: true });
-  await writeFile(p, text);
-  return p;
-};
+const put = (name: string, text: string | Buffer): Promise<string> => writeFileUnder(dir, name, text);
 
 interface JsonOut {
   findings: Record<string, unknown>[];

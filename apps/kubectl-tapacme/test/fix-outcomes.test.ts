@@ -1,8 +1,9 @@
 // What file fix exits with, what it replaces, and how --write treats files it must not simply replace.
-import { chmod, link, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run, scratch } from './helpers/cli.js';
+import { writeFileUnder } from './helpers/files.js';
 import { brokenYaml, issuerFixed, issuerMissingSa } from './helpers/manifests.js';
 
 let dir: string;
@@ -12,12 +13,7 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-const put = async (name: string, text: string): Promise<string> => {
-  const p = join(dir, name);
-  await mkdir(join(p, '..'), { recursive: true });
-  await writeFile(p, text);
-  return p;
-};
+const put = (name: string, text: string): Promise<string> => writeFileUnder(dir, name, text);
 
 /** issuerMissingSa with text added under its ingress mapping. */
 const withIngress = (tail: string): string => `${issuerMissingSa}${tail}`;

@@ -1,10 +1,10 @@
-import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyPatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { examplesDir, run, scratch } from './helpers/cli.js';
-import { snapshot } from './helpers/files.js';
+import { snapshot, writeFileUnder } from './helpers/files.js';
 import { brokenYaml, certificateIn, helmTemplate, issuerFixed, issuerMissingSa, serviceAccountIn } from './helpers/manifests.js';
 
 let dir: string;
@@ -14,13 +14,7 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-const put = async (name: string, text: string | Buffer, mode?: number): Promise<string> => {
-  const p = join(dir, name);
-  await mkdir(join(p, '..'), { recursive: true });
-  await writeFile(p, text);
-  if (mode !== undefined) await chmod(p, mode);
-  return p;
-};
+const put = (name: string, text: string | Buffer, mode?: number): Promise<string> => writeFileUnder(dir, name, text, mode);
 const read = (name: string): Promise<string> => readFile(join(dir, name), 'utf8');
 const docs = (text: string): unknown[] => parseAllDocuments(text).map((d) => d.toJS() as unknown);
 

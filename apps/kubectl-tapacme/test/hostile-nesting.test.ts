@@ -1,9 +1,10 @@
 // YAML nested past the reader's limit: the file is refused with a named error at file:line:col, and
 // every other file is still checked and fixed, in every output format. No stack trace, ever.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run, scratch } from './helpers/cli.js';
+import { writeFileUnder } from './helpers/files.js';
 import { issuerFixed, issuerMissingSa } from './helpers/manifests.js';
 
 let dir: string;
@@ -14,8 +15,7 @@ beforeEach(async () => {
 afterEach(async () => cleanup());
 
 const put = async (name: string, text: string): Promise<void> => {
-  await mkdir(join(dir, name, '..'), { recursive: true });
-  await writeFile(join(dir, name), text);
+  await writeFileUnder(dir, name, text);
 };
 
 const sa = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n';

@@ -1,9 +1,9 @@
 // How check and fix read what they are given: trees, symlinks, pipes, devices, sizes and encodings.
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliCommand, run, scratch } from './helpers/cli.js';
-import { snapshot } from './helpers/files.js';
+import { snapshot, writeFileUnder } from './helpers/files.js';
 import { issuerFixed, issuerMissingSa } from './helpers/manifests.js';
 
 let dir: string;
@@ -13,12 +13,7 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-const put = async (name: string, text: string | Buffer): Promise<string> => {
-  const p = join(dir, name);
-  await mkdir(join(p, '..'), { recursive: true });
-  await writeFile(p, text);
-  return p;
-};
+const put = (name: string, text: string | Buffer): Promise<string> => writeFileUnder(dir, name, text);
 
 /** The CLI in a shell, for pipes and process substitution. */
 const shell = (script: string): Promise<{ code: number | null; stdout: string; stderr: string }> => {

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Snapshot {
@@ -23,4 +23,13 @@ export async function snapshot(dir: string): Promise<Map<string, Snapshot>> {
   };
   await walk(dir);
   return out;
+}
+
+/** Writes text to dir/name, making the folders on the way (and setting mode when given); returns the path. */
+export async function writeFileUnder(dir: string, name: string, text: string | Buffer, mode?: number): Promise<string> {
+  const p = join(dir, name);
+  await mkdir(join(p, '..'), { recursive: true });
+  await writeFile(p, text);
+  if (mode !== undefined) await chmod(p, mode);
+  return p;
 }
