@@ -1,9 +1,11 @@
 /**
  * How deep a YAML text may nest before it is refused. `yaml`, converting to values and the rules all
- * recurse, and a few thousand levels overflow the stack; no manifest comes near a thousand
- * (Kubernetes' own JSON decoder stops at 10,000, after its stack-safe parser).
+ * recurse. Unoptimised (interpreted) frames are larger than optimised ones, so where `yaml` overflows
+ * depends on the JIT's state and the caller's stack: flow collections overflowed at about 790 levels
+ * with `--jitless`, and at 500 with that and a smaller stack. 256 keeps a wide margin; no manifest
+ * comes near it (Kubernetes' own JSON decoder stops at 10,000, after its stack-safe parser).
  */
-export const MAX_NESTING_DEPTH = 1000;
+export const MAX_NESTING_DEPTH = 256;
 
 const SPACE = 0x20;
 const HASH = 0x23;
