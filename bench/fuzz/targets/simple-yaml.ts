@@ -4,7 +4,7 @@
 // it gives with `yaml` alone; no input may throw; nesting past the limit is refused with its error.
 import { MAX_NESTING_DEPTH } from '../../../packages/core/src/parse/nesting.js';
 import { ParsedFile } from '../../../packages/core/src/parse/parsed-file.js';
-import { readSimpleYaml } from '../../../packages/core/src/parse/simple-yaml.js';
+import { readSimpleYaml } from '../../../packages/core/src/parse/simple-yaml/read-stream.js';
 import { fileDifferences, readerDifferences } from '../../../packages/core/test/simple-yaml-diff.js';
 import { Random } from '../random.js';
 import type { FuzzCase, FuzzTarget } from '../target.js';

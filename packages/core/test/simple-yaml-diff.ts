@@ -6,8 +6,9 @@ import type { Node } from 'yaml';
 import type { JsonPath } from '../src/model/manifest-object.js';
 import { excessNesting } from '../src/parse/nesting.js';
 import { ParsedFile } from '../src/parse/parsed-file.js';
-import { readSimpleYaml, simpleValue } from '../src/parse/simple-yaml.js';
-import type { SimpleNode } from '../src/parse/simple-yaml.js';
+import { simpleValue } from '../src/parse/simple-yaml/nodes.js';
+import type { SimpleNode } from '../src/parse/simple-yaml/nodes.js';
+import { readSimpleYaml } from '../src/parse/simple-yaml/read-stream.js';
 
 /** Differences between the fast reader's documents and `yaml`'s; empty when they agree (or the reader left the text). */
 export function readerDifferences(text: string): string[] {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParsedFile } from '../src/parse/parsed-file.js';
 import { MAX_NESTING_DEPTH } from '../src/parse/nesting.js';
-import { readSimpleYaml } from '../src/parse/simple-yaml.js';
+import { readSimpleYaml } from '../src/parse/simple-yaml/read-stream.js';
 import { fileDifferences, readAll, readerDifferences as differences } from './simple-yaml-diff.js';
 
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));

@@ -6,8 +6,9 @@ import { SourceText } from '../text/source-text.js';
 import type { Range } from '../text/source-text.js';
 import type { InputError } from './input-error.js';
 import { excessNesting, MAX_NESTING_DEPTH } from './nesting.js';
-import { readSimpleYaml, simpleValue, topLevelScalar } from './simple-yaml.js';
-import type { SimpleNode, StreamDocument } from './simple-yaml.js';
+import { simpleValue, topLevelScalar } from './simple-yaml/nodes.js';
+import type { SimpleNode, StreamDocument } from './simple-yaml/nodes.js';
+import { readSimpleYaml } from './simple-yaml/read-stream.js';
 import { findTemplateMarker, templateMessage } from './template-markers.js';
 
 /** Kinds whose plain value the rules read; other documents are parsed but never converted. */
@@ -34,7 +35,7 @@ export interface LocatedNode {
 /**
  * A file parsed into YAML documents and the Kubernetes objects they hold, with their source positions.
  *
- * The fast reader (simple-yaml.ts) reads the documents it can; `yaml` parses each document it leaves,
+ * The fast reader (simple-yaml/) reads the documents it can; `yaml` parses each document it leaves,
  * on its own. `yaml`'s documents of the whole text, which fixes edit, are made only when asked for.
  * A text the fast reader leaves whole (templates, ytt, directives) is parsed by `yaml` from the start.
  */
