@@ -1,7 +1,7 @@
 import { isMap, isScalar } from 'yaml';
 import type { Node } from 'yaml';
 import type { JsonPath } from '../model/manifest-object.js';
-import { findPair } from '../parse/parsed-file.js';
+import { findPair } from '../parse/locate-path.js';
 import type { ParsedFile } from '../parse/parsed-file.js';
 import type { TextEdit } from '../text/text-edit.js';
 import type { SkipCode } from './fix-outcome.js';

@@ -5,7 +5,7 @@ import type { JsonPath } from '../model/manifest-object.js';
 import { isServiceAccount } from '../model/pull-secrets.js';
 import { isObj } from '../model/value.js';
 import type { Obj } from '../model/value.js';
-import { findPair } from '../parse/parsed-file.js';
+import { findPair } from '../parse/locate-path.js';
 import type { ParsedFile } from '../parse/parsed-file.js';
 import type { Finding } from '../service/finding.js';
 import type { TextEdit } from '../text/text-edit.js';

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
 import type { JsonPath } from '../model/manifest-object.js';
-import { findPair } from '../parse/parsed-file.js';
+import { findPair } from '../parse/locate-path.js';
 import type { ParsedFile } from '../parse/parsed-file.js';
 import type { TextEdit } from '../text/text-edit.js';
 import { blockMapEnd, linesAt } from './block-layout.js';

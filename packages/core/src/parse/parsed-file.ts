@@ -1,15 +1,19 @@
-import { isAlias, isMap, isScalar, isSeq, isPair, parseAllDocuments, visit, Scalar } from 'yaml';
-import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, visit, Scalar } from 'yaml';
+import type { Document } from 'yaml';
 import type { JsonPath, ManifestObject } from '../model/manifest-object.js';
 import { isObj } from '../model/value.js';
 import { SourceText } from '../text/source-text.js';
 import type { Range } from '../text/source-text.js';
 import type { InputError } from './input-error.js';
+import { locateIn, locateInYaml, locateSimple } from './locate-path.js';
+import type { LocatedNode, NodePart } from './locate-path.js';
 import { excessNesting, MAX_NESTING_DEPTH } from './nesting.js';
 import { simpleValue, topLevelScalar } from './simple-yaml/nodes.js';
-import type { SimpleNode, StreamDocument } from './simple-yaml/nodes.js';
+import type { StreamDocument } from './simple-yaml/nodes.js';
 import { readSimpleYaml } from './simple-yaml/read-stream.js';
 import { findTemplateMarker, templateMessage } from './template-markers.js';
+import { countDocuments, parseDocuments, parseSegment } from './yaml-documents.js';
+import { fillYttValues } from './ytt-values.js';
 
 /** Kinds whose plain value the rules read; other documents are parsed but never converted. */
 const RELEVANT_KINDS = new Set([
@@ -18,19 +22,6 @@ const RELEVANT_KINDS = new Set([
   // Kyverno policies that patch ServiceAccounts' pull secrets.
   'ClusterPolicy', 'Policy',
 ]);
-
-export type NodePart = 'key' | 'value' | 'pair';
-
-export interface LocatedNode {
-  /** The value node at the path (aliases resolved), or null when the key has no value. */
-  node: Node | null;
-  /** The pair whose key is the last path segment, when the last step was a map key. */
-  pair?: Pair<unknown, unknown>;
-  /** The collection that holds the last step. */
-  parent?: Node;
-  /** True when some step went through an alias or a merge key: the text that holds it is elsewhere. */
-  viaAlias: boolean;
-}
 
 /**
  * A file parsed into YAML documents and the Kubernetes objects they hold, with their source positions.
@@ -288,173 +279,6 @@ export class ParsedFile {
     const at = this.locateOffsets(docIndex, path, part);
     return at && this.source.rangeAt(at[0], at[1]);
   }
-}
-
-/** How many documents a text holds, counted by its `---` lines, for text `yaml` is not given. */
-function countDocuments(text: string): number {
-  const markers = text.match(/^---(?=[ \t\r\n]|$)/gm)?.length ?? 0;
-  return markers + (text.startsWith('---') ? 0 : 1);
-}
-
-/**
- * `yaml`'s parse of the one document in text[from, to), ended by a `---` line as in the whole text
- * (where a document ends decides how far some ranges reach); undefined if it is broken or several.
- */
-function parseSegment(text: string, from: number, to: number): Document.Parsed | undefined {
-  const last = to >= text.length;
-  const docs = parseDocuments(last ? text.slice(from) : `${text.slice(from, to)}---\n`);
-  if (docs.length !== (last ? 1 : 2) || docs.some((d) => d.errors.length > 0)) return undefined;
-  return docs[0];
-}
-
-/** Parse a text into `yaml`'s documents. */
-function parseDocuments(text: string): Document.Parsed[] {
-  const docs = parseAllDocuments(text, { merge: true, prettyErrors: false }) as Document.Parsed[];
-  return Array.isArray(docs) ? docs : [];
-}
-
-/** Walk a path from a document's root through maps, sequences, aliases and merge keys. */
-function locateIn(doc: Document.Parsed, path: JsonPath): LocatedNode | undefined {
-  let node: Node | null = doc.contents;
-  let pair: Pair<unknown, unknown> | undefined;
-  let parent: Node | undefined;
-  let viaAlias = false;
-  for (const seg of path) {
-    if (node && isAlias(node)) {
-      node = (node.resolve(doc) as Node | undefined) ?? null;
-      viaAlias = true;
-    }
-    if (!node) return undefined;
-    parent = node;
-    if (typeof seg === 'number') {
-      if (!isSeq(node)) return undefined;
-      node = (node.items[seg] as Node | undefined) ?? null;
-      pair = undefined;
-      if (node === undefined) return undefined;
-    } else {
-      if (!isMap(node)) return undefined;
-      const found = findPair(doc, node, seg);
-      if (!found) return undefined;
-      pair = found.pair;
-      if (found.viaMerge) viaAlias = true;
-      parent = found.map;
-      node = (found.pair.value as Node | null) ?? null;
-    }
-  }
-  if (node && isAlias(node)) {
-    node = (node.resolve(doc) as Node | undefined) ?? null;
-    viaAlias = true;
-  }
-  const located: LocatedNode = { node, viaAlias };
-  if (pair) located.pair = pair;
-  if (parent) located.parent = parent;
-  return located;
-}
-
-/** `locate` in one of `yaml`'s documents. */
-function locateInYaml(doc: Document.Parsed | undefined, path: JsonPath, part: NodePart): [number, number] | undefined {
-  if (!doc) return undefined;
-  for (let n = path.length; n >= 0; n--) {
-    const loc = locateIn(doc, path.slice(0, n));
-    if (!loc) continue;
-    const keyNode = loc.pair && isScalar(loc.pair.key) ? loc.pair.key : undefined;
-    const at = pick(keyNode?.range ?? undefined, loc.node?.range ?? undefined, part);
-    if (at) return at;
-  }
-  return undefined;
-}
-
-/** The offsets `locate` answers from a key's and a value's range. */
-function pick(key: readonly number[] | undefined, value: readonly number[] | undefined, part: NodePart): [number, number] | undefined {
-  if (part === 'key' && key) return [key[0] as number, key[1] as number];
-  if (part === 'value' && value) return [value[0] as number, value[1] as number];
-  if (!key && !value) return undefined;
-  return [(key ?? value)?.[0] as number, (value ?? key)?.[1] as number];
-}
-
-/** `locate` in the fast reader's tree; `collection` tells whether a collection's range was used. */
-function locateSimple(root: SimpleNode | null, path: JsonPath, part: NodePart): { offsets: [number, number]; collection: boolean } | undefined {
-  // The deepest node the path reaches, with the key that led to it.
-  const nodes: (SimpleNode | null)[] = [root];
-  const keys: ([number, number] | undefined)[] = [undefined];
-  let node = root;
-  for (const seg of path) {
-    let next: SimpleNode | undefined;
-    let key: [number, number] | undefined;
-    if (node?.type === 'seq' && typeof seg === 'number') next = node.items[seg];
-    else if (node?.type === 'map' && typeof seg === 'string') {
-      const entry = node.entries.find((e) => e.key === seg);
-      if (entry) {
-        next = entry.value;
-        key = [entry.keyStart, entry.keyEnd];
-      }
-    }
-    if (!next) break;
-    node = next;
-    nodes.push(next);
-    keys.push(key);
-  }
-  for (let n = nodes.length - 1; n >= 0; n--) {
-    const v = nodes[n];
-    const key = keys[n];
-    const value = v ? [v.start, v.end] : undefined;
-    const offsets = pick(key, value, part);
-    if (offsets) return { offsets, collection: v !== null && v !== undefined && v.type !== 'scalar' && !(part === 'key' && key) };
-  }
-  return undefined;
-}
-
-export function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): { pair: Pair<unknown, unknown>; map: YAMLMap; viaMerge: boolean } | undefined {
-  for (const item of map.items) {
-    if (isPair(item) && isScalar(item.key) && !isMergeKey(item.key) && String(item.key.value) === key) return { pair: item, map, viaMerge: false };
-  }
-  if (depth > 20) return undefined;
-  // YAML merge keys (<<: *base or <<: [*a, *b]): a later source never overrides an earlier one.
-  for (const item of map.items) {
-    if (!isPair(item) || !isScalar(item.key) || !isMergeKey(item.key)) continue;
-    const sources = isSeq(item.value) ? item.value.items : [item.value];
-    for (const src of sources) {
-      const resolved = isAlias(src) ? src.resolve(doc) : src;
-      if (isMap(resolved)) {
-        const found = findPair(doc, resolved, key, depth + 1);
-        if (found) return { ...found, viaMerge: true };
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * `key: #@ data.values.x` (and `- #@ ...`) is null to a YAML reader but set once ytt renders it: give such keys a
- * placeholder value so rules do not report them as missing. The placeholder has no source range.
- */
-function fillYttValues(doc: Document.Parsed, text: string): void {
-  visit(doc, {
-    Pair(_k, pair) {
-      const value = pair.value as Node | null;
-      const keyEnd = isScalar(pair.key) ? pair.key.range?.[1] : undefined;
-      if (keyEnd === undefined || (value !== null && !(isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1]))) return;
-      const lineEnd = text.indexOf('\n', keyEnd);
-      const rest = text.slice(keyEnd, lineEnd === -1 ? text.length : lineEnd);
-      const m = /^\s*:\s*#@\s*(.*?)\s*$/.exec(rest);
-      if (m) pair.value = new Scalar(`#@ ${m[1] ?? ''}`);
-    },
-    // `- #@ data.values.x` likewise.
-    Seq(_k, seq) {
-      seq.items.forEach((item, i) => {
-        const node = item as Node | null;
-        if (!isScalar(node) || node.value !== null || !node.range || node.range[0] !== node.range[1]) return;
-        const lineStart = text.lastIndexOf('\n', node.range[0] - 1) + 1;
-        const lineEnd = text.indexOf('\n', node.range[0]);
-        const m = /^\s*-\s*#@\s*(.*?)\s*$/.exec(text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd));
-        if (m) seq.items[i] = new Scalar(`#@ ${m[1] ?? ''}`);
-      });
-    },
-  });
-}
-
-function isMergeKey(key: Scalar): boolean {
-  return typeof key.value === 'symbol' || (key.value === '<<' && key.type === Scalar.PLAIN);
 }
 
 function scalarValue(node: unknown): unknown {
