@@ -82,7 +82,7 @@ describe('dns01 from flags', () => {
   });
 
   it('names the flag that is missing or malformed', () => {
-    expect(dns01FromFlags('cloudDNS', {}).errors).toEqual(['dns01.cloudDNS.project: project is required (--cloud-dns-project)']);
+    expect(dns01FromFlags('cloudDNS', {}).errors).toEqual(['dns01.cloudDNS.project: is required (--cloud-dns-project)']);
     expect(dns01FromFlags('digitalocean', { 'digitalocean-token-secret-ref': 'nokey' }).errors[0]).toMatch(/--digitalocean-token-secret-ref takes NAME:KEY/);
     expect(dns01FromFlags('nope', {}).errors[0]).toMatch(/unknown DNS01 provider "nope"/);
     expect(dns01FromFlags('rfc2136', { 'rfc2136-nameserver': 'ns', 'rfc2136-tsig-algorithm': 'MD4' }).errors[0]).toMatch(/must be one of HMACMD5/);
@@ -90,6 +90,20 @@ describe('dns01 from flags', () => {
     expect(dns01FromFlags('cloudflare', {}).errors).toEqual([
       'dns01.cloudflare: apiKeySecretRef or apiTokenSecretRef is required (--cloudflare-api-token-secret-ref or --cloudflare-api-key-secret-ref)',
     ]);
+  });
+
+  it('holds the flags to the cert-manager version asked for, as its API server and webhook would', () => {
+    // 1.11 requires route53.region; later versions allow ambient configuration.
+    expect(dns01FromFlags('route53', {}).errors).toEqual([]);
+    expect(dns01FromFlags('route53', {}, undefined, '1.11').errors).toEqual([expect.stringMatching(/^dns01\.route53\.region: .*\(--route53-region\)$/)]);
+    expect(dns01FromFlags('route53', { 'route53-region': 'eu-west-1' }, undefined, '1.11').errors).toEqual([]);
+    // Fields 1.11 does not serve are refused rather than written for the API server to reject or drop.
+    const rfc = { 'rfc2136-nameserver': '10.0.0.1:53', 'rfc2136-protocol': 'TCP' };
+    expect(dns01FromFlags('rfc2136', rfc).errors).toEqual([]);
+    expect(dns01FromFlags('rfc2136', rfc, undefined, '1.11').errors).toEqual([expect.stringMatching(/^dns01\.rfc2136\.protocol: .*\(--rfc2136-protocol\)$/)]);
+    const azure = { 'azure-dns-subscription-id': 's', 'azure-dns-resource-group-name': 'g', 'azure-dns-managed-identity-client-id': 'c', 'azure-dns-managed-identity-tenant-id': 't' };
+    expect(dns01FromFlags('azureDNS', azure).errors).toEqual([]);
+    expect(dns01FromFlags('azureDNS', azure, undefined, '1.11').errors).toEqual([expect.stringMatching(/^dns01\.azureDNS\.managedIdentity\.tenantID: .*\(--azure-dns-managed-identity-tenant-id\)$/)]);
   });
 });
 

@@ -249,7 +249,14 @@ describe('planFix dns01', () => {
   });
 
   it('refuses an invalid or missing block', () => {
-    expect(plan(snapshot(issuer), { strategy: 'dns01', dns01: { cloudflare: {} } }).errors).toEqual(['dns01.cloudflare: apiKeySecretRef or apiTokenSecretRef is required']);
+    expect(plan(snapshot(issuer), { strategy: 'dns01', dns01: { cloudflare: {} } }).errors).toEqual(['dns01.cloudflare: apiKeySecretRef or apiTokenSecretRef is required (cert-manager v1.21.1)']);
     expect(plan(snapshot(issuer), { strategy: 'dns01' }).errors).toEqual(['the dns01 strategy needs a dns01 block (--dns01-solver FILE or provider flags)']);
+  });
+
+  it('holds the block to the running controller\'s version: 1.11 requires route53.region and lacks rfc2136.protocol', () => {
+    const old = docs(controllerYaml().replace('cert-manager-controller:v1.21.1', 'cert-manager-controller:v1.11.5'), clusterIssuer('letsencrypt'), certificate('team-a', 'web'));
+    expect(plan(snapshot(issuer), { strategy: 'dns01', dns01: { route53: {} } }).errors).toEqual([]);
+    expect(plan(snapshot(old), { strategy: 'dns01', dns01: { route53: {} } }).errors).toEqual(['dns01.route53.region: is required (cert-manager v1.11.5)']);
+    expect(plan(snapshot(old), { strategy: 'dns01', dns01: { rfc2136: { nameserver: '10.0.0.1:53', protocol: 'TCP' } } }).errors).toEqual([expect.stringMatching(/^dns01\.rfc2136\.protocol: unknown field "protocol".*\(cert-manager v1\.11\.5\)$/)]);
   });
 });

@@ -88,7 +88,7 @@ export async function resolveFixSettings(args: ParsedArgs, defaults: { serviceAc
   if (!provider) throw new UsageError(`--dns01-provider must be one of ${dns01Providers.map((p) => p.key).join(', ')}, got "${providerKey}"`);
   const foreign = providerFlagsGiven.find((f) => flagToProvider.get(f) !== provider.key);
   if (foreign) throw new UsageError(`--${foreign} belongs to --dns01-provider ${flagToProvider.get(foreign) ?? '?'}, not ${provider.key}`);
-  const built = dns01FromFlags(provider.key, providerValues, cname);
+  const built = dns01FromFlags(provider.key, providerValues, cname, analysis.certManagerVersion);
   if (!built.block) throw new UsageError(built.errors.join('\n       '));
   return { settings: { strategy, ...base, dns01: built.block } };
 }

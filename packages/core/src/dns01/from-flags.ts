@@ -1,7 +1,7 @@
 import type { Obj } from '../model/value.js';
 import type { Dns01Provider, ProviderField } from './provider.js';
 import { dns01Provider, dns01Providers } from './registry.js';
-import { validateDns01 } from './validate-dns01.js';
+import { validateDns01Block } from './validate-dns01.js';
 
 /** camelCase -> kebab-case, keeping acronyms together: accessKeyIDSecretRef -> access-key-id-secret-ref. */
 export function kebab(s: string): string {
@@ -27,10 +27,12 @@ export interface Dns01FromFlags {
 }
 
 /**
- * Build a dns01 block from flag values (flag name -> value) and validate it as cert-manager would.
+ * Build a dns01 block from flag values (flag name -> value) and validate it as the API server and the
+ * webhook of `certManagerVersion` would (the newest known by default): cert-manager 1.11 requires
+ * route53.region and serves neither rfc2136.protocol nor managedIdentity.tenantID.
  * Secret references are written NAME:KEY. Errors name the flags to set.
  */
-export function dns01FromFlags(providerKey: string, values: Readonly<Record<string, string | undefined>>, cnameStrategy?: string): Dns01FromFlags {
+export function dns01FromFlags(providerKey: string, values: Readonly<Record<string, string | undefined>>, cnameStrategy?: string, certManagerVersion?: string): Dns01FromFlags {
   const provider = dns01Provider(providerKey) ?? dns01Providers.find((p) => kebab(p.key) === providerKey);
   if (!provider) return { errors: [`unknown DNS01 provider "${providerKey}"; use one of ${dns01Providers.map((p) => p.key).join(', ')}`] };
   const config: Obj = {};
@@ -56,7 +58,7 @@ export function dns01FromFlags(providerKey: string, values: Readonly<Record<stri
   if (errors.length > 0) return { errors };
   const block: Obj = { [provider.key]: config };
   if (cnameStrategy) block['cnameStrategy'] = cnameStrategy;
-  const problems = validateDns01(block);
+  const problems = validateDns01Block(block, certManagerVersion);
   if (problems.length > 0) {
     return {
       errors: problems.map((p) => {
@@ -64,7 +66,8 @@ export function dns01FromFlags(providerKey: string, values: Readonly<Record<stri
         // A rule about the provider as a whole ("apiKeySecretRef or apiTokenSecretRef is required") names its fields in the message.
         const named = field ? [field] : provider.fields.filter((f) => f.path.length > 0 && new RegExp(`\\b${f.path[f.path.length - 1] ?? ''}\\b`).test(p.message));
         const hint = named.length > 0 ? ` (${named.map((f) => `--${fieldFlag(provider, f)}`).join(' or ')})` : '';
-        return `dns01.${p.path.join('.')}: ${p.message}${hint}`;
+        const inVersion = certManagerVersion && /^unknown field/.test(p.message) ? ` (cert-manager ${certManagerVersion} does not serve it)` : '';
+        return `dns01.${p.path.join('.')}: ${p.message}${inVersion}${hint}`;
       }),
     };
   }

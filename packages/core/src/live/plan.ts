@@ -1,4 +1,4 @@
-import { validateDns01 } from '../dns01/validate-dns01.js';
+import { validateDns01Block } from '../dns01/validate-dns01.js';
 import { isDns1123Label, isDns1123Subdomain } from '../model/dns1123.js';
 import { issuerKey } from '../model/issuer.js';
 import type { ManifestObject } from '../model/manifest-object.js';
@@ -146,7 +146,11 @@ export function planFix(report: ScanReport, context: ScanContext, options: PlanO
   plan.issuers = keys;
   if (options.strategy === 'dns01') {
     if (!options.dns01) plan.errors.push('the dns01 strategy needs a dns01 block (--dns01-solver FILE or provider flags)');
-    else for (const e of validateDns01(options.dns01)) plan.errors.push(`dns01.${e.path.join('.')}: ${e.message}`.replace('dns01.:', 'dns01:'));
+    else {
+      // As the running controller's webhook and CRDs take it: 1.11 requires route53.region and lacks newer fields.
+      const running = report.certManager.controllerVersion ?? report.certManager.version ?? undefined;
+      for (const e of validateDns01Block(options.dns01, running)) plan.errors.push(`dns01.${e.path.join('.')}: ${e.message}${running ? ` (cert-manager ${running})` : ''}`.replace('dns01.:', 'dns01:'));
+    }
   }
   if (plan.errors.length > 0) return plan;
   if (keys.length === 0) return plan;
