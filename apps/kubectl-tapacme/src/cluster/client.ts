@@ -1,24 +1,22 @@
-// A small REST client over node:https. @kubernetes/client-node (ESM-only, large) is imported here
-// lazily, only to turn kubeconfig users with exec plugins or auth providers (and proxied clusters)
-// into credentials; requests, pagination and server-side apply are done here so that every request
-// is counted, paginated lists are reduced page by page, and the apply content type is right.
+// A small REST client over node:https: requests, pagination and server-side apply are done here so
+// that every request is counted, paginated lists are reduced page by page, and the apply content type
+// is right. Credentials and agents come from transport.ts, watch streams from watch-stream.ts.
 import http from 'node:http';
-import https from 'node:https';
-import { HttpsProxyAgent } from 'hpagent';
-import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { FIELD_MANAGER } from '@tapacme/core/live';
-import { needsClientNode, staticCredentials, validateCredentials } from './credentials.js';
 import { ApiError } from './errors.js';
+import { idleTimer } from './idle-timer.js';
 import type { ResolvedConfig } from './kubeconfig.js';
-import { KubeconfigError } from './kubeconfig.js';
-import { proxyForUrl } from './proxy-env.js';
+import type { Middleware, RequestInfo, RetryNotice } from './request-info.js';
+import { RequestStats } from './request-info.js';
 import { resourcePath } from './resources.js';
 import type { Resource } from './resources.js';
 import { DEFAULT_RETRY, isTransientNetworkError, isTransientStatus, nextDelayMs } from './retry.js';
 import type { RetryPolicy } from './retry.js';
+import { connectTransport } from './transport.js';
+import type { Transport } from './transport.js';
+import { openWatchStream } from './watch-stream.js';
 import type { Obj } from '../json-object.js';
 
-const USER_AGENT = 'kubectl-tapacme';
 /** A request that receives no byte for this long has failed (kubectl's --request-timeout stays 0 = none). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 /** Verbs that change nothing: safe to send again whatever happened to the first attempt. */
@@ -30,49 +28,6 @@ interface Answer {
   retryAfter: string | undefined;
 }
 
-/** One transient failure about to be tried again. */
-export interface RetryNotice {
-  request: RequestInfo;
-  cause: string;
-  /** The attempt that failed (from 1) and how many there may be. */
-  attempt: number;
-  attempts: number;
-  delayMs: number;
-  why: 'Retry-After' | 'backoff';
-}
-
-export interface RequestInfo {
-  method: string;
-  path: string;
-  /** The Kubernetes verb (list, get, patch, ...), for counting and messages. */
-  verb: string;
-  resource: string;
-  group: string;
-  namespace?: string;
-  name?: string;
-  dryRun: boolean;
-}
-
-/** Sees every request before it is sent and after it completes (counting, logging in tests). */
-export interface Middleware {
-  pre?(req: RequestInfo): void;
-  post?(req: RequestInfo, status: number, ms: number): void;
-}
-
-export class RequestStats implements Middleware {
-  requests = 0;
-  /** Requests that could change something (dry-run ones excluded). */
-  writes = 0;
-  byVerb: Record<string, number> = {};
-  /** Watch streams ended for silence and resumed. */
-  idleWatches = 0;
-  pre(req: RequestInfo): void {
-    this.requests++;
-    this.byVerb[req.verb] = (this.byVerb[req.verb] ?? 0) + 1;
-    if (!req.dryRun && ['create', 'patch', 'update', 'delete'].includes(req.verb)) this.writes++;
-  }
-}
-
 export interface ClientOptions {
   middleware?: Middleware[];
   /** Parallel connections to the API server. */
@@ -82,15 +37,6 @@ export interface ClientOptions {
   idleTimeoutMs?: number;
   /** Told before each retry, so a command can say what it is waiting for. */
   onRetry?(notice: RetryNotice): void;
-}
-
-interface Transport {
-  module: typeof https | typeof http;
-  agent: http.Agent;
-  /** Watch streams hold their connection for minutes: they get their own, so they never starve requests. */
-  watchAgent: http.Agent;
-  headers: Record<string, string>;
-  auth?: string;
 }
 
 export interface ListOptions {
@@ -136,52 +82,9 @@ export class KubeClient {
    * and proxies through client-node, imported only then.
    */
   static async connect(config: ResolvedConfig, options: ClientOptions = {}): Promise<KubeClient> {
-    validateCredentials(config);
-    const maxSockets = options.maxSockets ?? 16;
-    const plain = config.server.startsWith('http:');
-    // HTTPS_PROXY/NO_PROXY as kubectl reads them, unless the kubeconfig names its own proxy-url.
-    const envProxy = plain || typeof (config.kubeconfig['clusters'] as { cluster: Record<string, unknown> }[])[0]?.cluster['proxy-url'] === 'string' ? undefined : proxyForUrl(config.server);
-    const transport = (creds: { ca?: Buffer | string | (Buffer | string)[]; cert?: unknown; key?: unknown; rejectUnauthorized?: boolean; servername?: string }, headers: Record<string, string>, auth?: string, agent?: http.Agent): Transport => {
-      const tls: https.AgentOptions = {
-        keepAlive: true, maxSockets,
-        ...(creds.ca ? { ca: creds.ca } : {}), ...(creds.cert ? { cert: creds.cert as Buffer } : {}), ...(creds.key ? { key: creds.key as Buffer } : {}),
-        ...(creds.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}), ...(creds.servername ? { servername: creds.servername } : {}),
-      };
-      const makeAgent = (max: number): http.Agent => {
-        const opts = { ...tls, maxSockets: max, keepAlive: max !== Infinity };
-        return plain ? new http.Agent(opts) : envProxy ? new HttpsProxyAgent({ ...opts, proxy: envProxy }) : new https.Agent(opts);
-      };
-      const t: Transport = {
-        module: plain ? http : https,
-        agent: agent ?? makeAgent(maxSockets),
-        watchAgent: agent ?? makeAgent(Infinity),
-        headers: { 'User-Agent': USER_AGENT, Accept: 'application/json', ...headers },
-      };
-      if (auth) t.auth = auth;
-      return t;
-    };
-    if (!needsClientNode(config)) {
-      const build = async (): Promise<Transport> => {
-        const c = staticCredentials(config);
-        return transport(c, c.headers);
-      };
-      return new KubeClient(config, await build(), build, options);
-    }
-    const kc = await loadKubeConfig(config);
-    const proxied = typeof (config.kubeconfig['clusters'] as { cluster: Record<string, unknown> }[])[0]?.cluster['proxy-url'] === 'string';
-    const build = async (): Promise<Transport> => {
-      const opts: https.RequestOptions = { headers: {} };
-      try {
-        await kc.applyToHTTPSOptions(opts);
-      } catch (e) {
-        throw new KubeconfigError(`cannot load credentials for user "${config.userName}": ${(e as Error).message}`);
-      }
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
-      return transport(opts, headers, opts.auth ?? undefined, proxied && opts.agent instanceof http.Agent ? opts.agent : undefined);
-    };
-    const client = new KubeClient(config, await build(), build, options);
-    client.credentialSource = 'client-node';
+    const connection = await connectTransport(config, options.maxSockets ?? 16);
+    const client = new KubeClient(config, connection.transport, connection.refresh, options);
+    client.credentialSource = connection.credentialSource;
     return client;
   }
 
@@ -319,71 +222,14 @@ export class KubeClient {
     await sleep(delay.ms);
   }
 
-  /**
-   * A watch stream (the shape client-node's ListWatch expects of its Watch): events as they come,
-   * with bookmarks. A stream that goes silent for the idle bound is ended as if the server had closed
-   * it, so the informer resumes from its last resourceVersion instead of waiting on a dead connection.
-   */
+  /** A watch stream of `path` (see watch-stream.ts), on the watch agent. */
   async watch(path: string, query: Record<string, unknown>, onEvent: (type: string, obj: Obj) => void, done: (err: unknown) => void): Promise<{ abort(): void }> {
     const q: Record<string, string> = { watch: 'true', allowWatchBookmarks: 'true', timeoutSeconds: String(300 + Math.floor(Math.random() * 300)) };
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q[k] = String(v);
     const info: RequestInfo = { method: 'GET', path, verb: 'watch', resource: path.split('/').pop() ?? '', group: '', dryRun: false };
-    for (const m of this.middleware) m.pre?.(info);
-    let finished = false;
-    const finish = (err: unknown): void => {
-      idle.stop();
-      if (finished) return;
-      finished = true;
-      done(err);
-    };
-    // Silence for the idle bound ends the stream as if the server had closed it: the informer resumes.
-    const idle = idleTimer(this.idleMs, () => {
-      this.stats.idleWatches++;
-      finish(null);
-      req.destroy();
-    });
-    const req = this.transport.module.request(this.url(path, q), { method: 'GET', agent: this.transport.watchAgent, headers: this.headers(), ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, (res) => {
-      idle.touch();
-      const status = res.statusCode ?? 0;
-      for (const m of this.middleware) m.post?.(info, status, 0);
-      res.setEncoding('utf8');
-      let buf = '';
-      if (status !== 200) {
-        res.on('error', finish);
-        res.on('data', (c: string) => (buf += c));
-        // ApiError carries statusCode, which ListWatch reads (410: list again).
-        res.on('end', () => finish(new ApiError(status, http.STATUS_CODES[status] ?? 'Error', buf.slice(0, 300), 'watch', info.resource, '', undefined, undefined)));
-        return;
-      }
-      res.on('data', (c: string) => {
-        idle.touch();
-        buf += c;
-        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-          const line = buf.slice(0, i).trim();
-          buf = buf.slice(i + 1);
-          if (!line) continue;
-          let event: { type?: string; object?: Obj };
-          try {
-            event = JSON.parse(line) as { type?: string; object?: Obj };
-          } catch (e) {
-            req.destroy(e as Error);
-            return;
-          }
-          if (event.type && event.object) onEvent(event.type, event.object);
-        }
-      });
-      res.on('error', finish);
-      res.on('close', () => finish(res.complete ? null : Object.assign(new Error('the watch stream was cut'), { code: 'ECONNRESET' })));
-    });
-    req.on('error', finish);
-    req.end();
-    return {
-      abort: () => {
-        finished = true;
-        idle.stop();
-        req.destroy();
-      },
-    };
+    const send = (onResponse: (res: http.IncomingMessage) => void): http.ClientRequest =>
+      this.transport.module.request(this.url(path, q), { method: 'GET', agent: this.transport.watchAgent, headers: this.headers(), ...(this.transport.auth ? { auth: this.transport.auth } : {}) }, onResponse);
+    return openWatchStream({ info, send, middleware: this.middleware, idleMs: this.idleMs, onIdle: () => this.stats.idleWatches++ }, onEvent, done);
   }
 
   /** GET one object; undefined when it does not exist. */
@@ -457,30 +303,6 @@ export class KubeClient {
   }
 }
 
-/** Fires after ms without a touch; touched on every chunk received. */
-function idleTimer(ms: number, onIdle: () => void): { touch(): void; stop(): void } {
-  let timer = setTimeout(onIdle, ms);
-  return {
-    touch: () => {
-      clearTimeout(timer);
-      timer = setTimeout(onIdle, ms);
-    },
-    stop: () => clearTimeout(timer),
-  };
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** client-node's KubeConfig from the entries the project's kubeconfig rules resolved (client-node is loaded here, on first use). */
-async function loadKubeConfig(config: ResolvedConfig): Promise<KubeConfig> {
-  const k8s = await import('@kubernetes/client-node/dist/config.js');
-  const kc = new k8s.KubeConfig();
-  try {
-    kc.loadFromString(JSON.stringify(config.kubeconfig));
-  } catch (e) {
-    throw new KubeconfigError(`the kubeconfig entry for context "${config.contextName}" is invalid: ${(e as Error).message}`);
-  }
-  return kc;
 }

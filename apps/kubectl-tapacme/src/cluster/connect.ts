@@ -1,7 +1,8 @@
 import type { ParsedArgs } from '../args.js';
 import type { Io } from '../output/io.js';
 import { KubeClient } from './client.js';
-import type { ClientOptions, RetryNotice } from './client.js';
+import type { ClientOptions } from './client.js';
+import type { RetryNotice } from './request-info.js';
 import { ExitCode } from '../exit-codes.js';
 import { ApiError } from './errors.js';
 import { connectionFromArgs } from './flags.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../../src/cluster/client.js';
-import type { RequestInfo } from '../../../src/cluster/client.js';
+import type { RequestInfo } from '../../../src/cluster/request-info.js';
 import { resolveConfig } from '../../../src/cluster/kubeconfig.js';
 import { RESOURCES } from '../../../src/cluster/resources.js';
 import { apply, env, id } from './helpers.js';
