@@ -5,6 +5,7 @@ import http from 'node:http';
 import { FIELD_MANAGER } from '@tapacme/core/live';
 import { ApiError } from './errors.js';
 import { idleTimer } from './idle-timer.js';
+import { pageReader } from './list-stream.js';
 import type { ResolvedConfig } from './kubeconfig.js';
 import type { Middleware, RequestInfo, RetryNotice } from './request-info.js';
 import { RequestStats } from './request-info.js';
@@ -14,11 +15,13 @@ import { DEFAULT_RETRY, isTransientNetworkError, isTransientStatus, nextDelayMs 
 import type { RetryPolicy } from './retry.js';
 import { connectTransport } from './transport.js';
 import type { Transport } from './transport.js';
+import { Throttle } from './throttle.js';
 import { openWatchStream } from './watch-stream.js';
 import type { Obj } from '../json-object.js';
 
 /** A request that receives no byte for this long has failed (kubectl's --request-timeout stays 0 = none). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_SOCKETS = 16;
 /** Verbs that change nothing: safe to send again whatever happened to the first attempt. */
 const READS = new Set(['get', 'list', 'watch']);
 
@@ -64,6 +67,8 @@ export class KubeClient {
   private readonly retryPolicy: RetryPolicy;
   private readonly idleMs: number;
   private readonly onRetry: ((notice: RetryNotice) => void) | undefined;
+  /** Requests in flight, halved on a 429 and paused for its Retry-After (watches are not counted). */
+  readonly throttle: Throttle;
 
   private constructor(
     readonly config: ResolvedConfig,
@@ -75,6 +80,7 @@ export class KubeClient {
     this.retryPolicy = options.retry ?? DEFAULT_RETRY;
     this.idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.onRetry = options.onRetry;
+    this.throttle = new Throttle(options.maxSockets ?? DEFAULT_MAX_SOCKETS);
   }
 
   /**
@@ -82,7 +88,7 @@ export class KubeClient {
    * and proxies through client-node, imported only then.
    */
   static async connect(config: ResolvedConfig, options: ClientOptions = {}): Promise<KubeClient> {
-    const connection = await connectTransport(config, options.maxSockets ?? 16);
+    const connection = await connectTransport(config, options.maxSockets ?? DEFAULT_MAX_SOCKETS);
     const client = new KubeClient(config, connection.transport, connection.refresh, options);
     client.credentialSource = connection.credentialSource;
     return client;
@@ -111,7 +117,7 @@ export class KubeClient {
    * and the idle bound ends one that receives no byte for that long, so a silent connection cannot hang
    * a run. A failure says whether the request had been sent, i.e. whether a write may have happened.
    */
-  private send(info: RequestInfo, query: Record<string, string>, body: string | undefined, contentType: string | undefined): Promise<Answer> {
+  private send(info: RequestInfo, query: Record<string, string>, body: string | undefined, contentType: string | undefined, stream?: () => (chunk: string) => void): Promise<Answer> {
     const headers = this.headers();
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json';
@@ -129,9 +135,19 @@ export class KubeClient {
         // Decoded as it arrives: a large page is never held as chunks, a joined buffer and a string at once.
         res.setEncoding('utf8');
         let text = '';
+        // A successful answer to a streamed request goes to its reader chunk by chunk and is never held whole.
+        const status = res.statusCode ?? 0;
+        const sink = stream && status >= 200 && status < 300 ? stream() : undefined;
         res.on('data', (c: string) => {
           idle.touch();
-          text += c;
+          if (!sink) text += c;
+          else {
+            try {
+              sink(c);
+            } catch (e) {
+              req.destroy(e as Error);
+            }
+          }
         });
         res.on('end', () => {
           clearTimeout(total);
@@ -157,7 +173,7 @@ export class KubeClient {
    * write whose connection failed after it was sent is not repeated here: its outcome is unknown, and
    * the caller settles it by reading the object back.
    */
-  async request(info: RequestInfo, options: { query?: Record<string, string>; body?: string; contentType?: string } = {}): Promise<Obj> {
+  async request(info: RequestInfo, options: { query?: Record<string, string>; body?: string; contentType?: string; stream?: () => (chunk: string) => void } = {}): Promise<Obj> {
     const query = { ...(options.query ?? {}) };
     if (info.dryRun) query['dryRun'] = 'All';
     const policy = this.retryPolicy;
@@ -167,9 +183,11 @@ export class KubeClient {
       const started = performance.now();
       const last = attempt + 1 >= policy.attempts;
       let res: Answer;
+      await this.throttle.acquire();
       try {
-        res = await this.send(info, query, options.body, options.contentType);
+        res = await this.send(info, query, options.body, options.contentType, options.stream);
       } catch (e) {
+        this.throttle.release(false);
         for (const m of this.middleware) m.post?.(info, 0, performance.now() - started);
         const code = (e as NodeJS.ErrnoException).code ?? '';
         const sent = (e as { sent?: boolean }).sent === true;
@@ -177,15 +195,19 @@ export class KubeClient {
         const retryable = isTransientNetworkError(code);
         const message = `${(e as Error).message} (server ${this.config.server})`;
         if (retryable && !outcomeUnknown && !last) {
-          await this.pause(info, attempt, undefined, message);
+          await this.pause(info, attempt, message);
           continue;
         }
         // --request-timeout is the user's own bound: never extended by retries, but not a configuration error either.
         const transient = retryable || code === 'REQUEST_TIMEOUT';
         throw new ApiError(0, code || 'NetworkError', message, info.verb, info.resource, info.group, info.namespace, info.name, { attempts: attempt + 1, transient, outcomeUnknown });
       }
+      // A 429 pauses every request of this client for its Retry-After (or the backoff), not only this one.
+      const delay = isTransientStatus(res.status) && !last ? nextDelayMs(attempt, res.retryAfter, policy) : undefined;
+      this.throttle.release(res.status === 429, delay?.ms ?? 0);
       for (const m of this.middleware) m.post?.(info, res.status, performance.now() - started);
       if (res.status >= 200 && res.status < 300) {
+        if (options.stream) return {};
         try {
           return res.text ? (JSON.parse(res.text) as Obj) : {};
         } catch {
@@ -208,16 +230,15 @@ export class KubeClient {
         // not a Status object
       }
       const transient = isTransientStatus(res.status);
-      if (transient && !last) {
-        await this.pause(info, attempt, res.retryAfter, `${res.status} ${reason || http.STATUS_CODES[res.status] || ''}`.trim());
+      if (transient && delay) {
+        await this.pause(info, attempt, `${res.status} ${reason || http.STATUS_CODES[res.status] || ''}`.trim(), delay);
         continue;
       }
       throw new ApiError(res.status, reason || http.STATUS_CODES[res.status] || 'Error', message, info.verb, info.resource, info.group, info.namespace, info.name, { attempts: attempt + 1, transient, outcomeUnknown: false });
     }
   }
 
-  private async pause(info: RequestInfo, attempt: number, retryAfter: string | undefined, cause: string): Promise<void> {
-    const delay = nextDelayMs(attempt, retryAfter, this.retryPolicy);
+  private async pause(info: RequestInfo, attempt: number, cause: string, delay = nextDelayMs(attempt, undefined, this.retryPolicy)): Promise<void> {
     this.onRetry?.({ request: info, cause, attempt: attempt + 1, attempts: this.retryPolicy.attempts, delayMs: delay.ms, why: delay.why });
     await sleep(delay.ms);
   }
@@ -263,20 +284,20 @@ export class KubeClient {
           if (cont) query['continue'] = cont;
           if (options.labelSelector) query['labelSelector'] = options.labelSelector;
           if (options.fieldSelector) query['fieldSelector'] = options.fieldSelector;
-          const page = await this.request(
+          // Lists leave apiVersion/kind off their items; each page is read item by item as it arrives.
+          const reader = pageReader(res.group ? `${res.group}/${options.version ?? res.version}` : options.version ?? res.version, res.kind, map);
+          await this.request(
             { method: 'GET', path: resourcePath(res, options.namespace, undefined, options.version), verb: 'list', resource: res.resource, group: res.group, ...(options.namespace ? { namespace: options.namespace } : {}), dryRun: false },
-            { query },
+            { query, stream: reader.stream },
           );
-          const items = Array.isArray(page['items']) ? (page['items'] as Obj[]) : [];
-          // Lists leave apiVersion/kind off their items.
-          const apiVersion = res.group ? `${res.group}/${options.version ?? res.version}` : options.version ?? res.version;
-          for (const item of items) {
-            item['apiVersion'] ??= apiVersion;
-            item['kind'] ??= res.kind;
-            const v = map(item);
-            if (v !== undefined) out.push(v);
+          let page: { items: T[]; list: Obj };
+          try {
+            page = reader.end();
+          } catch (e) {
+            throw new ApiError(200, 'BadResponse', `the list answer is not whole JSON: ${(e as Error).message}`, 'list', res.resource, res.group, options.namespace, undefined);
           }
-          const meta = page['metadata'] as Obj | undefined;
+          for (const v of page.items) out.push(v);
+          const meta = page.list['metadata'] as Obj | undefined;
           if (!resourceVersion && typeof meta?.['resourceVersion'] === 'string') resourceVersion = meta['resourceVersion'];
           cont = typeof meta?.['continue'] === 'string' ? meta['continue'] : '';
         } while (cont);

@@ -1,7 +1,7 @@
 // One paginated list per kind, all in parallel, each page reduced to what the analysis needs as it
 // arrives (secrets lose their data here), so a scan makes a fixed number of requests however many
 // namespaces there are.
-import { crdFactsFromIssuerCrd, findCertManagerController, keepIssuer, keepIssuerRefAndStatus, keepMetadata, keepServiceAccount, summarizeEvent, summarizePod, summarizeSecret, toManifestObject } from '@tapacme/core/live';
+import { compactor, crdFactsFromIssuerCrd, findCertManagerController, keepIssuer, keepIssuerRefAndStatus, keepServiceAccount, summarizeEvent, summarizePod, summarizeSecret, toManifestObject } from '@tapacme/core/live';
 import type { LiveSnapshot } from '@tapacme/core/live';
 import type { KubeClient } from './client.js';
 import { ApiError } from './errors.js';
@@ -72,15 +72,16 @@ export async function readSnapshot(client: KubeClient, options: ReadOptions = {}
   const cmInstalled = forbiddenCrd || issuerCrd !== undefined;
   const gatewayVersion = servedVersion(gatewayCrd);
   const none = <T>(): Promise<T[]> => Promise.resolve([]);
+  const compact = compactor();
 
   const [clusterIssuers, issuers, certificates, challenges, ingresses, gateways, pods, events, serviceAccounts, secrets, deployments, certificateRequests, orders] = await Promise.all([
     cmInstalled ? list('clusterIssuers', (o) => toManifestObject(o, 'ClusterIssuer', 'cert-manager.io/v1', keepIssuer)) : none<never>(),
     cmInstalled ? list('issuers', (o) => toManifestObject(o, 'Issuer', 'cert-manager.io/v1', keepIssuer)) : none<never>(),
-    cmInstalled ? list('certificates', (o) => toManifestObject(o, 'Certificate', 'cert-manager.io/v1', keepIssuerRefAndStatus)) : none<never>(),
+    cmInstalled ? list('certificates', compact.certificate) : none<never>(),
     cmInstalled ? optional('cannot list challenges', list('challenges', (o) => toManifestObject(o, 'Challenge', 'acme.cert-manager.io/v1', keepIssuerRefAndStatus)), 'pending challenges are not shown') : none<never>(),
-    list('ingresses', (o) => toManifestObject(o, 'Ingress', 'networking.k8s.io/v1', keepMetadata)),
+    list('ingresses', (o) => compact.shimObject(o, 'Ingress', 'networking.k8s.io/v1')),
     gatewayVersion
-      ? optional('cannot list gateways', list('gateways', (o) => toManifestObject(o, 'Gateway', `gateway.networking.k8s.io/${gatewayVersion}`, keepMetadata), { version: gatewayVersion }), 'annotated Gateways are not counted')
+      ? optional('cannot list gateways', list('gateways', (o) => compact.shimObject(o, 'Gateway', `gateway.networking.k8s.io/${gatewayVersion}`), { version: gatewayVersion }), 'annotated Gateways are not counted')
       : none<never>(),
     optional('cannot list pods', list('pods', summarizePod), 'no solver Pod evidence, and no check whether nodes pull without credentials'),
     optional('cannot list events', list('events', summarizeEvent, { fieldSelector: 'type=Warning' }), 'no event evidence'),

@@ -8,6 +8,7 @@ export type {
   CertificateChainReport, ConditionReport, EvidenceReport, FailureReport, IssuerReport, LiveFinding, LiveRuleId, NamespaceReport, NoFixNeeded, ProblemReport, PullSecretReport, ScanReport,
   ServiceAccountReport, SolverReport,
 } from './report.js';
+export { compactor } from './compact.js';
 export { emptySnapshot } from './snapshot.js';
 export type { ContainerSummary, ControllerInfo, CrdFacts, EventSummary, LiveSnapshot, PodSummary, SecretSummary } from './snapshot.js';
 export {

@@ -122,8 +122,16 @@ export function scanCluster(snapshot: LiveSnapshot, options: ScanOptions = {}): 
   }
 
   const chains = new CertificateChains(snapshot.certificateRequests ?? [], snapshot.orders ?? [], snapshot.challenges);
-  const certificatesOf = (key: string, ns: string): ManifestObject[] => snapshot.certificates.filter((c) =>
-    c.namespace === ns && challengeIssuerKey(c) === key && (conditionOf(c, 'Ready')?.status ?? 'True') !== 'True');
+  // Certificates that are not Ready, by issuer and namespace: one pass, not one per namespace (100,000 x 10,000).
+  const notReady = new Map<string, ManifestObject[]>();
+  for (const c of snapshot.certificates) {
+    if ((conditionOf(c, 'Ready')?.status ?? 'True') === 'True') continue;
+    const k = `${challengeIssuerKey(c)}\u0000${c.namespace ?? ''}`;
+    const list = notReady.get(k);
+    if (list) list.push(c);
+    else notReady.set(k, [c]);
+  }
+  const certificatesOf = (key: string, ns: string): ManifestObject[] => notReady.get(`${key}\u0000${ns}`) ?? [];
   const reports: IssuerReport[] = [];
   const ctx: NsContext = { index, imageRef, registryKnown, pullNeedsCredentials, podTemplatePullSecrets: certManager.podTemplateImagePullSecrets };
   for (const issuer of issuers) {
