@@ -21,9 +21,22 @@ export async function connect(args: ParsedArgs, options: ClientOptions = {}): Pr
 
 /** Say on stderr what a retry waits for: "warning: list secrets: 503 ...; attempt 2 of 6 in 0.4 s". */
 export function retryWarnings(io: Io): (n: RetryNotice) => void {
+  // Under throttling thousands of writes wait at once: one line per cause a second, with how many were folded in.
+  let lastCause = '';
+  let lastAt = 0;
+  let folded = 0;
   return (n) => {
+    const now = Date.now();
+    if (n.cause === lastCause && now - lastAt < 1000) {
+      folded++;
+      return;
+    }
+    const more = folded > 0 ? ` (${folded} more request${folded === 1 ? '' : 's'} retried for the same cause)` : '';
+    lastCause = n.cause;
+    lastAt = now;
+    folded = 0;
     const what = `${n.request.verb} ${n.request.resource}${n.request.name ? ` "${n.request.name}"` : ''}${n.request.namespace ? ` in namespace "${n.request.namespace}"` : ''}`;
-    io.err(`${io.errStyle.yellow('warning:')} ${what}: ${n.cause}; attempt ${n.attempt + 1} of ${n.attempts} in ${(n.delayMs / 1000).toFixed(1)} s${n.why === 'Retry-After' ? ' (Retry-After)' : ''}\n`);
+    io.err(`${io.errStyle.yellow('warning:')} ${what}: ${n.cause}; attempt ${n.attempt + 1} of ${n.attempts} in ${(n.delayMs / 1000).toFixed(1)} s${n.why === 'Retry-After' ? ' (Retry-After)' : ''}${more}\n`);
   };
 }
 
