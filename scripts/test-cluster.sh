@@ -18,6 +18,13 @@ if ! pnpm exec turbo run build --filter=kubectl-tapacme... --output-logs=errors-
   exit 1
 fi
 
+# Debian's Chromium opens `scan -o html` in html-report.live.ts (the editor's tier installs the same package).
+die() { log "$*"; echo "cluster: 0 passed, 1 failed ($*)"; exit 1; }
+# shellcheck source=tools/lib/apt.sh
+source tools/lib/apt.sh
+ensure_apt chromium chromium
+export TAPACME_CHROMIUM="${TAPACME_CHROMIUM:-/usr/bin/chromium}"
+
 passed=0
 failed=0
 status=0

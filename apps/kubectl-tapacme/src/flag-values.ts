@@ -2,7 +2,7 @@
 // (validation). A leaf module: it imports nothing, so neither side imports the other for them.
 
 export const CHECK_OUTPUT = ['text', 'json', 'sarif'] as const;
-export const SCAN_OUTPUT = ['text', 'json', 'yaml'] as const;
+export const SCAN_OUTPUT = ['text', 'json', 'yaml', 'html'] as const;
 export const LIVE_FIX_OUTPUT = ['yaml', 'json'] as const;
 export const EMIT_OUTPUT = ['yaml'] as const;
 /** check and scan: the lowest severity that makes the exit code 1. */

@@ -29,6 +29,7 @@ describe('__complete (cobra protocol)', () => {
     expect((await complete('check', '-')).values).toEqual(expect.arrayContaining(['--filename', '-f', '--output', '-o', '--recursive', '-R', '--help']));
     expect((await complete('check', '-o', ''))).toEqual({ lines: ['text', 'json', 'sarif'], values: ['text', 'json', 'sarif'], directive: 4 });
     expect((await complete('check', '--output', 's')).values).toEqual(['sarif']);
+    expect((await complete('scan', '-o', ''))).toEqual({ lines: ['text', 'json', 'yaml', 'html'], values: ['text', 'json', 'yaml', 'html'], directive: 4 });
     expect((await complete('check', '--output=j')).values).toEqual(['--output=json']);
     expect((await complete('check', 'x.yaml', '--fail-on', '')).values).toEqual(['error', 'warning', 'none']);
     expect((await complete('fix', '--strategy', '')).values).toEqual(['serviceaccount', 'dns01']);

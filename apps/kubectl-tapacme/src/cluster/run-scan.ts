@@ -9,6 +9,7 @@ import { readSnapshot } from './read-snapshot.js';
 import { printStats } from './stats.js';
 import { stringify } from 'yaml';
 import { coverageText, readCoverage, withCoverage } from '../watch/scan-coverage.js';
+import { renderScanHtml } from './render-html.js';
 import { renderScanText, scanJson } from './render-scan.js';
 
 export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
@@ -30,6 +31,7 @@ export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
     const allWarnings = [...warnings, ...coverage.warnings];
     client.timings = { connect: t1 - t0, read: t2 - t1, analyse: performance.now() - t2 };
     if (output === 'json') io.out(`${JSON.stringify(withCoverage(scanJson(report, allWarnings), coverage.byIssuer), null, 2)}\n`);
+    else if (output === 'html') io.out(renderScanHtml(withCoverage(scanJson(report, allWarnings), coverage.byIssuer), `tapacme scan: context ${client.config.contextName}`));
     else if (output === 'yaml') io.out(stringify(withCoverage(scanJson(report, allWarnings), coverage.byIssuer), { lineWidth: 0 }));
     else io.out(renderScanText(report, allWarnings, io.outStyle, io.prog) + coverageText(report, coverage.byIssuer, io.outStyle, io.prog));
     const threshold = failOn === 'none' ? [] : failOn === 'warning' ? ['error', 'warning'] : ['error'];

@@ -38,7 +38,7 @@ describe('kubectl tapacme', () => {
     const r = await kubectl(['tapacme', 'scan', '-o', 'json', '--request-timeout=30s', '--kubeconfig', env('KUBECONFIG')]);
     expect(JSON.parse(r.stdout)).toHaveProperty('issuers');
     const help = await kubectl(['tapacme', 'scan', '--help']);
-    expect(help.stdout).toContain('kubectl tapacme scan [-o text|json|yaml]');
+    expect(help.stdout).toContain('kubectl tapacme scan [-o text|json|yaml|html]');
   });
 
   it('reports a missing context the way kubectl would', async () => {
