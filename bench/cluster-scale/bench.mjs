@@ -11,7 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminClient, seed } from './seed.mjs';
+import { createServer } from 'node:net';
+import { adminClient, issuerName, pool, seed } from './seed.mjs';
 
 const SCALES = {
   quick: { namespaces: 2000, certificates: 10_000, issuers: 50, ingresses: 4000 },
@@ -25,6 +26,7 @@ const goals = { scanMs: 3000, scanRequests: 30, rssMb: 200, fixRatio: 50, second
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const loopSample = Math.min(namespaces, Number(process.env.BENCH_LOOP_SAMPLE ?? 500));
 const frontier = (process.env.BENCH_FRONTIER ?? '').split(',').filter(Boolean).map(Number);
+const burst = Number(process.env.BENCH_WATCH_BURST ?? 1000);
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'apps/kubectl-tapacme/bin/kubectl-tapacme');
@@ -91,6 +93,94 @@ const figure = (r) => ({ seconds: Number((r.ms / 1000).toFixed(2)), requests: r.
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const goal = (ok) => (ok ? 'OK' : 'OVER GOAL');
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+const freePort = () => new Promise((resolve) => {
+  const srv = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = srv.address();
+    srv.close(() => resolve(port));
+  });
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `watch` under a burst: it runs (copying the pull secret, as after the copy fix), and `burst` new
+ * namespaces, each with a Certificate, are created within 10 s. Measured from its JSON log: when the
+ * last of them got its ServiceAccount, how many reconciles it took and how many events each folded.
+ */
+async function watchBurst() {
+  const port = await freePort();
+  const args = ['watch', '--pull-secret-source', 'copy:cert-manager/registry-credentials', '--service-account', 'acme-solver-copy', '--pull-secret', 'copied-registry-credentials', '--leader-elect=false', '--health-addr', `127.0.0.1:${port}`, '--kubeconfig', kubeconfig];
+  const child = spawn(process.execPath, ['-r', probe, cli, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const logs = [];
+  let partial = '';
+  child.stderr.setEncoding('utf8').on('data', (c) => {
+    partial += c;
+    for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
+      const line = partial.slice(0, i);
+      partial = partial.slice(i + 1);
+      try {
+        logs.push({ at: performance.now(), ...JSON.parse(line) });
+      } catch {
+        // the RSS probe's line
+      }
+    }
+  });
+  const startedAt = performance.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`watch exited ${child.exitCode}: ${JSON.stringify(logs.slice(-5))}`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (performance.now() - startedAt > 300_000) throw new Error('watch not ready within 300 s');
+    await sleep(200);
+  }
+  const syncS = (performance.now() - startedAt) / 1000;
+  await sleep(2000); // its first reconcile (nothing to do) settles
+  const before = logs.length;
+  const admin = adminClient(kubeconfig, 48);
+  const names = Array.from({ length: burst }, (_, i) => `burst-${String(i).padStart(4, '0')}`);
+  const created = new Map();
+  const t0 = performance.now();
+  // Namespace then Certificate, paced so that the burst spreads over 10 s as a real one would.
+  await pool(burst, (i) => async () => {
+    const due = t0 + (i * 10_000) / burst;
+    if (due > performance.now()) await sleep(due - performance.now());
+    await admin.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: names[i] } });
+    await admin.request('POST', `/apis/cert-manager.io/v1/namespaces/${names[i]}/certificates`, {
+      apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'web', namespace: names[i] },
+      spec: { secretName: 'web-tls', dnsNames: [`${names[i]}.example.com`], issuerRef: { name: issuerName(i % issuers, issuers), kind: 'ClusterIssuer', group: 'cert-manager.io' } },
+    });
+    created.set(names[i], performance.now());
+  }, 48);
+  const burstS = (performance.now() - t0) / 1000;
+  const covered = () => new Set(logs.slice(before).filter((l) => l.msg === 'created' && /^ServiceAccount burst-/.test(String(l.object))).map((l) => String(l.object).split(' ')[1].split('/')[0]));
+  while (covered().size < burst && performance.now() - t0 < 120_000) await sleep(100);
+  const coveredAt = Math.max(...logs.slice(before).filter((l) => l.msg === 'created' && /^ServiceAccount burst-/.test(String(l.object))).map((l) => l.at));
+  const allS = (coveredAt - t0) / 1000;
+  // Lag per namespace: its Certificate created -> its ServiceAccount created.
+  const lags = logs.slice(before).filter((l) => l.msg === 'created' && /^ServiceAccount burst-/.test(String(l.object))).map((l) => l.at - (created.get(String(l.object).split(' ')[1].split('/')[0]) ?? l.at)).sort((a, b) => a - b);
+  const pct = (p) => (lags.length ? lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] / 1000 : NaN);
+  const reconciles = logs.slice(before).filter((l) => l.msg === 'reconciled');
+  const writes = logs.slice(before).filter((l) => (l.msg === 'created' || l.msg === 'updated') && / burst-/.test(String(l.object)));
+  const perObject = new Map();
+  for (const w of writes) perObject.set(w.object, (perObject.get(w.object) ?? 0) + 1);
+  const events = reconciles.reduce((n, r) => n + (r.events ?? 0), 0);
+  // Check against the API server, not only the log.
+  const sas = await admin.request('GET', '/api/v1/serviceaccounts?fieldSelector=metadata.name%3Dacme-solver-copy');
+  const inBurst = sas.items.filter((x) => x.metadata.namespace.startsWith('burst-')).length;
+  admin.close();
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('close', r));
+  const rss = Number(/bench-maxrss-kb: (\d+)/.exec(partial)?.[1] ?? NaN) / 1024;
+  summary.figures.watchBurst = {
+    namespaces: burst, burstSeconds: Number(burstS.toFixed(1)), allCoveredSeconds: Number(allS.toFixed(1)), serviceAccountsSeenByApi: inBurst,
+    lagSeconds: { p50: pct(50), p95: pct(95), max: pct(100) }, reconcilesWithWrites: reconciles.length, eventsFolded: events,
+    writes: writes.length, objectsWrittenTwice: [...perObject.values()].filter((n) => n > 1).length, startupSyncSeconds: Number(syncS.toFixed(1)), peakRssMb: Math.round(rss), load1: load(),
+  };
+  const w = summary.figures.watchBurst;
+  say(`  watch    ${burst} namespaces + Certificates created in ${w.burstSeconds} s: all covered ${w.allCoveredSeconds} s after the first (goal <= 30 s) ${goal(w.allCoveredSeconds <= 30 && inBurst === burst)}; ${inBurst} ServiceAccounts seen by the API server`);
+  say(`           ${w.reconcilesWithWrites} reconciles for ${events} events (${(events / Math.max(1, w.reconcilesWithWrites)).toFixed(0)} folded into each), ${w.writes} writes for ${burst * 2} objects (${w.objectsWrittenTwice} written twice)`);
+  say(`           Certificate -> ServiceAccount lag p50 ${w.lagSeconds.p50?.toFixed(2)} s, p95 ${w.lagSeconds.p95?.toFixed(2)} s, max ${w.lagSeconds.max?.toFixed(2)} s; watch start to synced ${w.startupSyncSeconds} s, peak RSS ${w.peakRssMb} MB (load ${w.load1})`);
+}
 
 let exitCode = 0;
 const lines = [];
@@ -179,6 +269,7 @@ try {
     say(`  copy     ${secrets} pull secrets copied + ${sas} ServiceAccounts created + issuers patched in ${secs(copy.ms)}, ${copy.requests} requests, peak RSS ${copy.rssMb.toFixed(0)} MB (load ${copy.load})`);
     say(`           against one kubectl create per object (${secrets + sas} x ${(loopSampleMs / loopSample).toFixed(0)} ms = ${(copyLoopMs / 1000).toFixed(0)} s): ${summary.figures.copyFix.ratio}x`);
   }
+  if (burst > 0) await watchBurst();
   summary.machine.uptimeAtEnd = uptime();
   say(`  machine  ${summary.machine.uptimeAtEnd}`);
 } catch (e) {

@@ -129,6 +129,8 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let dirty = false;
+  /** Changes seen since the last reconcile began: many events, one reconcile (the logs say how many were folded). */
+  let events = 0;
   let lastTick = Date.now();
   const schedule = (delay = s.debounceMs): void => {
     if (stopping || !leading()) return;
@@ -166,6 +168,7 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
     onChange: (spec: InformerSpec, type: string, obj: Obj) => {
       const m = (obj['metadata'] as Obj | undefined) ?? {};
       log.debug('event', { informer: spec.id, type, namespace: m['namespace'], name: m['name'] });
+      events++;
       schedule();
     },
     onConnect: () => schedule(),
@@ -186,8 +189,13 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
       }, 200);
       return;
     }
+    const folded = events;
+    events = 0;
+    const started = performance.now();
     try {
       const r = await reconciler.reconcile();
+      const ms = Math.round(performance.now() - started);
+      log.debug('reconcile', { events: folded, ms, writes: r.writes });
       if (elector && r.issuers.length > 0) elector.issuers = r.issuers;
       // A ServiceAccount name the issuers need but no informer watches yet: watch it, then plan again.
       let added = false;
@@ -197,7 +205,7 @@ export async function runWatch(args: ParsedArgs, io: Io): Promise<number> {
         added = true;
       }
       if (added) dirty = true;
-      if (r.writes > 0 || r.failed > 0) log.info('reconciled', { issuers: r.issuers, writes: r.writes, failed: r.failed });
+      if (r.writes > 0 || r.failed > 0) log.info('reconciled', { issuers: r.issuers, writes: r.writes, failed: r.failed, events: folded, ms });
       if (r.failed > 0) setTimeout(() => schedule(), 5000).unref();
     } catch (e) {
       log.error('reconcile failed; retrying', { error: e });
