@@ -5,7 +5,6 @@
 import type { Obj } from '../json-object.js';
 
 const QUOTE = 34;
-const BACKSLASH = 92;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
@@ -27,14 +26,28 @@ export class ListStreamParser {
 
   write(chunk: string): void {
     let from = 0;
+    // Next backslash at or after the scan position (-1: none in this chunk), found once and reused.
+    let backslash = chunk.indexOf('\\');
     for (let i = 0; i < chunk.length; i++) {
-      const c = chunk.charCodeAt(i);
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) this.inString = false;
+        // Jump to the end of the string (most of the text) instead of looking at each character.
+        if (this.escaped) {
+          this.escaped = false;
+          continue;
+        }
+        if (backslash !== -1 && backslash < i) backslash = chunk.indexOf('\\', i);
+        const quote = chunk.indexOf('"', i);
+        if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+          i = backslash; // the loop steps over the backslash; the next character is escaped
+          this.escaped = true;
+          continue;
+        }
+        if (quote === -1) break;
+        i = quote;
+        this.inString = false;
         continue;
       }
+      const c = chunk.charCodeAt(i);
       if (c === QUOTE) {
         this.inString = true;
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
