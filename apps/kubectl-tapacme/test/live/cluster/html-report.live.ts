@@ -69,7 +69,7 @@ describe('scan -o html', () => {
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(10_000);
       // No script from the cluster ran and no element came from its markup; nothing was fetched.
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.locator('img, svg, b:has-text("bold")').count()).toBe(0);
       expect(await page.locator('script').count()).toBe(2);
       expect(errors).toEqual([]);
