@@ -43,7 +43,7 @@ export function dns01Edits(file: ParsedFile, findings: readonly Finding[], block
       skipped.push({ finding: r.finding, ...skip });
       continue;
     }
-    const doc = file.docs[r.docIndex];
+    const doc = file.doc(r.docIndex);
     if (!doc) continue;
     const newText = replacementText(file, r, block, documentStyle(doc, file.source));
     edits.push({ offset: r.start, length: r.end - r.start, newText, range: file.source.rangeAt(r.start, r.end) });
@@ -82,7 +82,7 @@ function collectRegions(file: ParsedFile, findings: readonly Finding[], skipped:
 
 /** An anchor inside the removed text that an alias outside every removed region still uses. */
 function danglingAlias(file: ParsedFile, r: Region, all: readonly Region[]): Skip | undefined {
-  const doc = file.docs[r.docIndex];
+  const doc = file.doc(r.docIndex);
   if (!doc) return undefined;
   // Only anchors on nodes inside the removed value; an anchor on the solver itself stays.
   const anchors = new Set<string>();

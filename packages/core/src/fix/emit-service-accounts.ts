@@ -25,7 +25,7 @@ export function solverServiceAccount(name: string, namespace: string, pullSecret
 export function emitServiceAccountEdit(file: ParsedFile, opts: EmitServiceAccounts): TextEdit | undefined {
   if (opts.namespaces.length === 0) return undefined;
   const src = file.source;
-  const firstDoc = file.docs[0];
+  const firstDoc = file.doc(0);
   const style: TextStyle = firstDoc
     ? documentStyle(firstDoc, src)
     : { indentStep: 2, valueQuote: 'plain', keyQuote: 'plain', indentSequences: false };

@@ -74,8 +74,7 @@ export function fixAll(files: readonly (SourceFile | ParsedFile)[], findings: re
   const out: FileFix[] = [];
   for (const file of files) {
     if (blocked.has(file.fileName)) continue;
-    const text = file instanceof ParsedFile ? file.source.text : file.text;
-    out.push(fixFile(file.fileName, text, byFile.get(file.fileName) ?? [], plan?.byFile.get(file.fileName) ?? [], settings, options));
+    out.push(fixFile(file.fileName, file instanceof ParsedFile ? file : file.text, byFile.get(file.fileName) ?? [], plan?.byFile.get(file.fileName) ?? [], settings, options));
   }
   return { files: out, notes: plan?.notes ?? [] };
 }
@@ -102,13 +101,14 @@ function planServiceAccounts(
 }
 
 /** The strategy's edits, then one append per ServiceAccount request, each verified on its own; all mapped onto the original text. */
-function fixFile(fileName: string, original: string, findings: readonly Finding[], requests: readonly ServiceAccountRequest[], settings: Settings, options: FixAllOptions): FileFix {
+function fixFile(fileName: string, input: string | ParsedFile, findings: readonly Finding[], requests: readonly ServiceAccountRequest[], settings: Settings, options: FixAllOptions): FileFix {
   const notes: FixNote[] = [];
   const skipped = (r: FixResult): void => {
     for (const s of r.skipped) notes.push({ code: 'not-fixed', cause: s.code, fileName, message: s.reason, ...(s.finding ? { finding: s.finding } : {}) });
   };
+  const original = typeof input === 'string' ? input : input.source.text;
   try {
-    const first = fix(original, findings, {
+    const first = fix(input, findings, {
       strategy: options.strategy,
       fileName,
       serviceAccountName: settings.serviceAccountName,

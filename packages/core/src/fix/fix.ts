@@ -41,13 +41,16 @@ export { FixError } from './fix-error.js';
 export type { FixErrorCode } from './fix-error.js';
 
 /**
- * Edits that fix the given findings in `text` (findings from `analyze` of this same text).
+ * Edits that fix the given findings in `text` (findings from `analyze` of this same text), given as
+ * text or as the ParsedFile the findings came from (which saves reading it again).
  * The edits only insert or replace what the strategy needs; the result is parsed again and checked
  * to hold exactly the intended objects before it is returned, so a fix never corrupts a file.
  */
-export function fix(text: string, findings: readonly Finding[], options: FixOptions): FixResult {
-  const fileName = options.fileName ?? findings.find((f) => f.fileName)?.fileName ?? '<text>';
-  const file = new ParsedFile(fileName, text);
+export function fix(input: string | ParsedFile, findings: readonly Finding[], options: FixOptions): FixResult {
+  const given = typeof input === 'string' ? undefined : input;
+  const fileName = options.fileName ?? given?.fileName ?? findings.find((f) => f.fileName)?.fileName ?? '<text>';
+  const file = given && given.fileName === fileName ? given : new ParsedFile(fileName, typeof input === 'string' ? input : input.source.text);
+  const text = file.source.text;
   if (file.errors.length > 0) {
     const e = file.errors[0];
     throw new FixError('input-error', `${fileName}:${e?.line ?? 1}: ${e?.message ?? 'cannot parse'}; nothing was changed`);
@@ -64,20 +67,22 @@ export function fix(text: string, findings: readonly Finding[], options: FixOpti
   const edits = [...outcome.edits, ...pull.edits];
   const emit = options.emitServiceAccounts;
   let emitted = 0;
+  let appended: TextEdit | undefined;
   if (emit && emit.namespaces.length > 0) {
     if (file.source.text.trimStart().startsWith('{') || file.source.text.trimStart().startsWith('[')) {
       outcome.skipped.push({ code: 'json-cannot-append', reason: 'a JSON file cannot hold extra documents; write the ServiceAccounts to a YAML file instead' });
     } else {
       const e = emitServiceAccountEdit(file, { namespaces: emit.namespaces, serviceAccountName, pullSecretName: emit.pullSecretName || DEFAULT_PULL_SECRET, ...(emit.issuer ? { issuer: emit.issuer } : {}) });
       if (e) {
-        edits.push(e);
+        appended = e;
         emitted = emit.namespaces.length;
       }
     }
   }
-  if (edits.length === 0) return { edits, skipped: outcome.skipped, text };
-  const result = applyEdits(text, edits);
-  const problem = verifyFix(file, new ParsedFile(fileName, result), {
+  if (edits.length === 0 && !appended) return { edits, skipped: outcome.skipped, text };
+  // Applied in this order, the appended documents come after an insertion at the very end.
+  const result = applyEdits(text, appended ? [...edits, appended] : edits);
+  const problem = verifyFix(file, result, edits, appended, {
     strategy: options.strategy,
     serviceAccountName,
     ...(options.dns01 ? { dns01: options.dns01 } : {}),
@@ -85,6 +90,7 @@ export function fix(text: string, findings: readonly Finding[], options: FixOpti
     pullSecretChanges: pull.changes,
   });
   if (problem) throw new FixError('verification-failed', `${fileName}: the fix did not produce the intended objects (${problem}); nothing was changed. Please report this with the file.`);
+  if (appended) edits.push(appended);
   edits.sort((a, b) => a.offset - b.offset);
   return { edits, skipped: outcome.skipped, text: result };
 }

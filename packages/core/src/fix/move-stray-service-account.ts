@@ -16,7 +16,7 @@ export type MoveResult = { edits: TextEdit[]; name: string } | { code: SkipCode;
  * podTemplate has no such stray key.
  */
 export function moveStrayServiceAccount(file: ParsedFile, docIndex: number, podTemplatePath: JsonPath, style: TextStyle): MoveResult {
-  const doc = file.docs[docIndex];
+  const doc = file.doc(docIndex);
   const at = file.locateNode(docIndex, podTemplatePath);
   if (!doc || !at?.node || !isMap(at.node)) return undefined;
   const pt = at.node;

@@ -56,7 +56,7 @@ export function pullSecretEdits(file: ParsedFile, findings: readonly Finding[], 
     if (!kind || (kind === 'pull-secret-name' && !options.replaceEmptyNames)) continue;
     const itemPath = f.itemPath ?? [];
     const sa = file.objects.find((o) => o.origin.type === 'file' && o.origin.docIndex === f.docIndex && samePath(o.origin.itemPath, itemPath));
-    const doc = file.docs[f.docIndex];
+    const doc = file.doc(f.docIndex);
     if (!sa || !isServiceAccount(sa) || !doc) {
       skipped.push({ code: 'service-account-moved', finding: f, reason: 'the ServiceAccount is no longer where the finding says; analyse the file again' });
       continue;
@@ -103,7 +103,7 @@ function rewriteEntry(file: ParsedFile, docIndex: number, itemPath: JsonPath, in
     return { edits: [edit(file, start, 0, `${key('name', style)}: `)], name: node.value };
   }
   const value = formatScalar(name, style.valueQuote);
-  if (isMap(node)) return nameInMap(file, node, name, value, style);
+  if (isMap(node)) return nameInMap(file, docIndex, node, name, value, style);
   if (node === null || (isScalar(node) && node.value === null)) {
     // `-` alone or `- null`: write the mapping in the entry's place.
     if (range && range[1] > range[0]) return { edits: [edit(file, range[0], range[1] - range[0], `${key('name', style)}: ${value}`)], name };
@@ -114,8 +114,8 @@ function rewriteEntry(file: ParsedFile, docIndex: number, itemPath: JsonPath, in
   return { code: 'value-conflict', reason: 'the entry is neither a mapping nor empty' };
 }
 
-function nameInMap(file: ParsedFile, map: YAMLMap, name: string, value: string, style: TextStyle): EditResult {
-  const doc = file.docs.find((d) => d.contents !== null);
+function nameInMap(file: ParsedFile, docIndex: number, map: YAMLMap, name: string, value: string, style: TextStyle): EditResult {
+  const doc = file.doc(docIndex);
   const pair = doc ? findPair(doc, map, 'name')?.pair : map.items.find((p) => isScalar(p.key) && p.key.value === 'name');
   if (pair) {
     const v = pair.value as Node | null;
@@ -149,7 +149,7 @@ function seqItemDash(file: ParsedFile, seq: Node, index: number): number | undef
 /** imagePullSecrets with one entry, where it is missing, null or an empty list. */
 function addPullSecrets(file: ParsedFile, docIndex: number, itemPath: JsonPath, name: string, style: TextStyle): EditResult {
   const src = file.source;
-  const doc = file.docs[docIndex];
+  const doc = file.doc(docIndex);
   const at = file.locateNode(docIndex, itemPath);
   if (!doc || !at?.node || !isMap(at.node) || at.viaAlias) return { code: 'layout-unsupported', reason: 'the ServiceAccount is not a mapping written in place' };
   const map = at.node;

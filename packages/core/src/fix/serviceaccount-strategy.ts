@@ -17,7 +17,7 @@ export function serviceAccountEdits(file: ParsedFile, findings: readonly Finding
   for (const f of findings) {
     if (f.rule !== 'http01-solver-missing-service-account') continue;
     const t = solverTarget(file, f);
-    const doc = t && file.docs[t.docIndex];
+    const doc = t && file.doc(t.docIndex);
     if (!t || !doc) {
       skipped.push({ finding: f, code: 'solver-moved', reason: 'the solver is no longer where the finding says; analyse the file again' });
       continue;

@@ -19,7 +19,7 @@ export type SetResult =
  * final value. Through an alias or merge key it edits the anchored mapping, so every alias follows.
  */
 export function setNestedScalar(file: ParsedFile, docIndex: number, basePath: JsonPath, keys: readonly string[], value: string, style: TextStyle): SetResult {
-  const doc = file.docs[docIndex];
+  const doc = file.doc(docIndex);
   const base = file.locateNode(docIndex, basePath);
   if (!doc || !base || !base.node || !isMap(base.node)) return { ok: false, code: 'value-conflict', reason: `${basePath.join('.')} is not a mapping` };
   let map: YAMLMap = base.node;

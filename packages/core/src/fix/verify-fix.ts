@@ -1,6 +1,12 @@
+import { parseAllDocuments } from 'yaml';
+import type { Document } from 'yaml';
 import { isObj } from '../model/value.js';
 import type { Obj } from '../model/value.js';
-import type { ParsedFile } from '../parse/parsed-file.js';
+import { parseOneDocument } from '../parse/yaml-documents.js';
+import { ParsedFile } from '../parse/parsed-file.js';
+import type { TextEdit } from '../text/text-edit.js';
+import { editedSpans } from './edited-spans.js';
+import type { EditedStream } from './edited-spans.js';
 import type { FixStrategy } from './fix.js';
 import { expectPullSecrets } from './pull-secret-edits.js';
 import type { PullSecretChange } from './pull-secret-edits.js';
@@ -15,26 +21,62 @@ export interface FixExpectation {
 }
 
 /**
- * Check that `after` holds exactly `before`'s documents plus the intended change: no other value
- * moved, nothing was dropped. Returns what is wrong, or undefined.
+ * Check that `result` (`before`'s text with `edits` and then `appended` applied) holds exactly
+ * `before`'s documents plus the intended change: no other value moved, nothing was dropped. Returns
+ * what is wrong, or undefined. When the fast reader split the text, only the documents an edit falls
+ * in are parsed again, each on its own, and every other one is checked to stand byte for byte; the
+ * whole result is parsed only when that cannot settle it.
  */
-export function verifyFix(before: ParsedFile, after: ParsedFile, exp: FixExpectation): string | undefined {
+export function verifyFix(before: ParsedFile, result: string, edits: readonly TextEdit[], appended: TextEdit | undefined, exp: FixExpectation): string | undefined {
+  const spans = before.spans;
+  const stream = spans && editedSpans(before.source.text, spans, result, edits, appended);
+  const verdict = stream && verifyEdited(before, stream, spans.length, exp);
+  if (verdict !== undefined) return verdict === true ? undefined : verdict;
+  return verifyWhole(before, new ParsedFile(before.fileName, result), exp);
+}
+
+/** true, a problem, or undefined when some document does not parse on its own as it did in the stream. */
+function verifyEdited(before: ParsedFile, stream: EditedStream, docCount: number, exp: FixExpectation): true | string | undefined {
+  for (const e of stream.edited) {
+    // The fix has parsed the documents it edits already.
+    const b = before.doc(e.index);
+    const a = parseOneDocument(e.after, e.lastAfter);
+    if (!a || !b) return undefined;
+    const problem = documentProblem(e.index, b, a, exp);
+    if (problem) return problem;
+  }
+  const added = stream.appended === '' ? [] : (parseAllDocuments(stream.appended) as Document.Parsed[]);
+  if (!Array.isArray(added) || added.length !== exp.emitted || added.some((d) => d.errors.length > 0)) return undefined;
+  const notAccount = added.findIndex((d) => !isServiceAccount(d.toJS()));
+  return notAccount === -1 ? true : `document ${docCount + notAccount + 1} is not the ServiceAccount that was to be added`;
+}
+
+function verifyWhole(before: ParsedFile, after: ParsedFile, exp: FixExpectation): string | undefined {
   const err = after.errors[0];
   if (err) return `the result does not parse at line ${err.line}: ${err.message}`;
   if (after.docs.length !== before.docs.length + exp.emitted) {
     return `expected ${before.docs.length + exp.emitted} documents, got ${after.docs.length}`;
   }
   for (let i = 0; i < before.docs.length; i++) {
-    const b = expectPullSecrets(before.docs[i]?.toJS({ maxAliasCount: 10_000 }) as unknown, exp.pullSecretChanges ?? [], i);
-    const a = after.docs[i]?.toJS({ maxAliasCount: 10_000 }) as unknown;
-    const undone = exp.strategy === 'serviceaccount' ? undoServiceAccount(a, b, exp.serviceAccountName) : undoDns01(a, b, exp.dns01);
-    if (!deepEqual(undone, b)) return `document ${i + 1} changed beyond the fix`;
+    const problem = documentProblem(i, before.docs[i], after.docs[i], exp);
+    if (problem) return problem;
   }
   for (let i = before.docs.length; i < after.docs.length; i++) {
-    const v = after.docs[i]?.toJS() as unknown;
-    if (!isObj(v) || v['kind'] !== 'ServiceAccount') return `document ${i + 1} is not the ServiceAccount that was to be added`;
+    if (!isServiceAccount(after.docs[i]?.toJS())) return `document ${i + 1} is not the ServiceAccount that was to be added`;
   }
   return undefined;
+}
+
+/** Document `i` after the fix, with the intended change undone, must equal it before. */
+function documentProblem(i: number, before: Document.Parsed | undefined, after: Document.Parsed | undefined, exp: FixExpectation): string | undefined {
+  const b = expectPullSecrets(before?.toJS({ maxAliasCount: 10_000 }) as unknown, exp.pullSecretChanges ?? [], i);
+  const a = after?.toJS({ maxAliasCount: 10_000 }) as unknown;
+  const undone = exp.strategy === 'serviceaccount' ? undoServiceAccount(a, b, exp.serviceAccountName) : undoDns01(a, b, exp.dns01);
+  return deepEqual(undone, b) ? undefined : `document ${i + 1} changed beyond the fix`;
+}
+
+function isServiceAccount(v: unknown): boolean {
+  return isObj(v) && v['kind'] === 'ServiceAccount';
 }
 
 /** `after` with the serviceAccountName settings the fix may add taken out again. */

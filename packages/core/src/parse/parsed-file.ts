@@ -4,6 +4,8 @@ import type { JsonPath, ManifestObject } from '../model/manifest-object.js';
 import { isObj } from '../model/value.js';
 import { SourceText } from '../text/source-text.js';
 import type { Range } from '../text/source-text.js';
+import { documentSpans, parseSpan } from './document-spans.js';
+import type { DocumentSpan } from './document-spans.js';
 import type { InputError } from './input-error.js';
 import { locateIn, locateInYaml, locateSimple } from './locate-path.js';
 import type { LocatedNode, NodePart } from './locate-path.js';
@@ -46,6 +48,8 @@ export class ParsedFile {
   private yamlDocs: Document.Parsed[] | undefined;
   /** `yaml`'s parse of a read document, made when its collection ranges are asked for. */
   private slices: (Document.Parsed | undefined)[] = [];
+  /** `yaml`'s parse of one document on its own, ranges in the whole text, made when a fix asks for it. */
+  private readonly alone = new Map<number, Document.Parsed | undefined>();
 
   constructor(fileName: string, text: string, options: { yamlOnly?: boolean } = {}) {
     this.fileName = fileName;
@@ -85,6 +89,25 @@ export class ParsedFile {
     // Text nested past the limit is never given to `yaml`, whose recursion it could overflow.
     if (!this.yamlDocs) this.yamlDocs = this.tooDeep ? [] : parseDocuments(this.source.text);
     return this.yamlDocs;
+  }
+
+  /** Each document's share of the text, when the fast reader split it (see DocumentSpan). */
+  get spans(): DocumentSpan[] | undefined {
+    return this.stream && documentSpans(this.stream, this.source.text.length);
+  }
+
+  /**
+   * `yaml`'s document `docIndex`, as in `docs`, with ranges in the whole text. When the fast reader
+   * split the text and `docs` is not parsed yet, only this document is parsed: what fixes of big files use.
+   */
+  doc(docIndex: number): Document.Parsed | undefined {
+    const stream = this.stream;
+    if (this.yamlDocs || !stream || docIndex < 0 || docIndex >= stream.length) return this.docs[docIndex];
+    if (!this.alone.has(docIndex)) {
+      const spans = documentSpans(stream, this.source.text.length);
+      this.alone.set(docIndex, parseSpan(this.source.text, spans[docIndex] as DocumentSpan));
+    }
+    return this.alone.get(docIndex) ?? this.docs[docIndex];
   }
 
   get docCount(): number {
@@ -249,7 +272,7 @@ export class ParsedFile {
 
   /** Walk a path from a document's root through maps, sequences, aliases and merge keys. */
   locateNode(docIndex: number, path: JsonPath): LocatedNode | undefined {
-    const doc = this.docs[docIndex];
+    const doc = this.doc(docIndex);
     return doc && locateIn(doc, path);
   }
 

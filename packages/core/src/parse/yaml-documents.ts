@@ -1,5 +1,5 @@
 // `yaml`'s documents of a text or of one document's slice of it.
-import { parseAllDocuments } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, visit, YAMLParseError } from 'yaml';
 import type { Document } from 'yaml';
 
 /** How many documents a text holds, counted by its `---` lines, for text `yaml` is not given. */
@@ -14,13 +14,48 @@ export function countDocuments(text: string): number {
  */
 export function parseSegment(text: string, from: number, to: number): Document.Parsed | undefined {
   const last = to >= text.length;
-  const docs = parseDocuments(last ? text.slice(from) : `${text.slice(from, to)}---\n`);
+  return parseOneDocument(last ? text.slice(from) : text.slice(from, to), last);
+}
+
+/** `yaml`'s parse of a text that holds one document, followed by a `---` line unless it ends the stream; undefined if it is broken or several. */
+export function parseOneDocument(text: string, last: boolean): Document.Parsed | undefined {
+  const docs = parseDocuments(last ? text : `${text}---\n`);
   if (docs.length !== (last ? 1 : 2) || docs.some((d) => d.errors.length > 0)) return undefined;
   return docs[0];
 }
 
-/** Parse a text into `yaml`'s documents. */
+/**
+ * Parse a text into `yaml`'s documents. `yaml` finds duplicate keys by comparing each key with every
+ * earlier one of its map, which takes minutes on a JSON object of 200,000 keys; it is told not to,
+ * and the same check is made here in one pass per map, with the error `yaml` would give.
+ */
 export function parseDocuments(text: string): Document.Parsed[] {
-  const docs = parseAllDocuments(text, { merge: true, prettyErrors: false }) as Document.Parsed[];
-  return Array.isArray(docs) ? docs : [];
+  const docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
+  if (!Array.isArray(docs)) return [];
+  for (const doc of docs) addDuplicateKeyErrors(doc);
+  return docs;
+}
+
+/** As `yaml`'s own check: scalar keys are equal when their values are (`===`), other keys never. */
+function addDuplicateKeyErrors(doc: Document.Parsed): void {
+  const found: YAMLParseError[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      if (!isMap(map) || map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        if (!seen.has(key.value)) {
+          seen.add(key.value);
+          continue;
+        }
+        const at = key.range?.[0] ?? 0;
+        found.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+      }
+    },
+  });
+  if (found.length === 0) return;
+  // In text order among the others, as `yaml` reports errors while it reads.
+  doc.errors = [...doc.errors, ...found].sort((a, b) => a.pos[0] - b.pos[0]);
 }

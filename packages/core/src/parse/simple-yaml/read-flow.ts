@@ -17,6 +17,7 @@ export function readFlow(cur: LineCursor, at: number, parent: number, outermost:
   const closeAtParent = outermost ? close : -1;
   const items: SimpleNode[] = [];
   const entries: SimpleEntry[] = [];
+  const keys = new Set<string>();
   let i = at + 1;
   for (;;) {
     i = skipFlowSpace(cur, i, parent, closeAtParent);
@@ -47,7 +48,8 @@ export function readFlow(cur: LineCursor, at: number, parent: number, outermost:
         i = k.tail + 1;
         if (i < cur.contentEnd && t.charCodeAt(i) !== SPACE) throw GIVE_UP;
       }
-      if (typeof key !== 'string' || key === '__proto__' || key === '<<' || entries.some((e) => e.key === key)) throw GIVE_UP;
+      if (typeof key !== 'string' || key === '__proto__' || key === '<<' || keys.has(key)) throw GIVE_UP;
+      keys.add(key);
       i = skipFlowSpace(cur, i, parent, closeAtParent);
       const v = t.charCodeAt(i);
       if (v === COMMA || v === close) throw GIVE_UP; // an empty value
