@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from './process.js';
+import type { ProcessResult } from './process.js';
 
 export const appDir = fileURLToPath(new URL('../../', import.meta.url));
 export const repoRoot = join(appDir, '..', '..');
@@ -30,11 +31,7 @@ export function cliCommand(): string[] {
   return [process.execPath, bundlePath];
 }
 
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type RunResult = ProcessResult;
 
 export interface RunOptions {
   stdin?: string | Buffer;
@@ -58,17 +55,7 @@ function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.Process
 export function run(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const [cmd, ...pre] = opts.command ?? cliCommand();
   if (!cmd) throw new Error('empty command');
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...pre, ...args], { cwd: opts.cwd ?? repoRoot, env: baseEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.stdin ?? '');
-  });
+  return runProcess(cmd, [...pre, ...args], { cwd: opts.cwd ?? repoRoot, env: baseEnv(opts.env), input: opts.stdin });
 }
 
 /** A scratch directory, removed by the returned cleanup. */

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { runProcess } from '../helpers/process.js';
+import type { ProcessResult } from '../helpers/process.js';
 
 export type Obj = Record<string, unknown>;
 export const CLI = fileURLToPath(new URL('../../dist/kubectl-tapacme.cjs', import.meta.url));
@@ -19,17 +21,8 @@ export function env(name: string): string {
   return v;
 }
 
-export function run(cmd: string, args: readonly string[], input = '', extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: '1', ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
+export function run(cmd: string, args: readonly string[], input = '', extraEnv: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
+  return runProcess(cmd, args, { env: { ...process.env, NO_COLOR: '1', ...extraEnv }, input });
 }
 
 export async function kubectl(args: readonly string[], input = '', kubeconfig = env('KUBECONFIG')): Promise<string> {

@@ -1,7 +1,8 @@
 // Helpers for the live tests: run the built CLI and the pinned kubectl against the test cluster.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { runProcess } from '../../helpers/process.js';
+import type { ProcessResult } from '../../helpers/process.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -17,23 +18,10 @@ export function env(name: string): string {
   return v;
 }
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type Run = ProcessResult;
 
 export function run(cmd: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
+  return runProcess(cmd, args, { env: { ...process.env, NO_COLOR: '1', ...options.env }, input: options.input });
 }
 
 /** The CLI as users run it, with request counting on (it prints "requests: N ..., writes: W" to stderr). */
