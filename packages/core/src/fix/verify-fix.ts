@@ -54,15 +54,14 @@ function verifyEdited(before: ParsedFile, stream: EditedStream, docCount: number
 function verifyWhole(before: ParsedFile, after: ParsedFile, exp: FixExpectation): string | undefined {
   const err = after.errors[0];
   if (err) return `the result does not parse at line ${err.line}: ${err.message}`;
-  if (after.docs.length !== before.docs.length + exp.emitted) {
-    return `expected ${before.docs.length + exp.emitted} documents, got ${after.docs.length}`;
-  }
-  for (let i = 0; i < before.docs.length; i++) {
-    const problem = documentProblem(i, before.docs[i], after.docs[i], exp);
+  const count = before.docCount;
+  if (after.docCount !== count + exp.emitted) return `expected ${count + exp.emitted} documents, got ${after.docCount}`;
+  for (let i = 0; i < count; i++) {
+    const problem = documentProblem(i, before.doc(i), after.doc(i), exp);
     if (problem) return problem;
   }
-  for (let i = before.docs.length; i < after.docs.length; i++) {
-    if (!isServiceAccount(after.docs[i]?.toJS())) return `document ${i + 1} is not the ServiceAccount that was to be added`;
+  for (let i = count; i < after.docCount; i++) {
+    if (!isServiceAccount(after.doc(i)?.toJS())) return `document ${i + 1} is not the ServiceAccount that was to be added`;
   }
   return undefined;
 }

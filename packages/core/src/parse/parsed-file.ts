@@ -7,6 +7,7 @@ import type { Range } from '../text/source-text.js';
 import { documentSpans, parseSpan } from './document-spans.js';
 import type { DocumentSpan } from './document-spans.js';
 import type { InputError } from './input-error.js';
+import { jsonStream } from './json-stream.js';
 import { locateIn, locateInYaml, locateSimple } from './locate-path.js';
 import type { LocatedNode, NodePart } from './locate-path.js';
 import { excessNesting, MAX_NESTING_DEPTH } from './nesting.js';
@@ -56,7 +57,8 @@ export class ParsedFile {
     this.source = new SourceText(text);
     this.isYtt = false;
     try {
-      this.stream = options.yamlOnly ? undefined : readSimpleYaml(text);
+      // Objects one after another are a JSON stream to kubectl, whichever reader reads each of them.
+      this.stream = jsonStream(text) ?? (options.yamlOnly ? undefined : readSimpleYaml(text));
       if (this.stream && !this.collectStream(this.stream)) {
         // A document the reader left is broken, or several to `yaml`: where a broken document ends
         // (an unclosed quote runs past `---`) only the whole text tells, so read it with `yaml`.

@@ -1,6 +1,8 @@
 // `yaml`'s documents of a text or of one document's slice of it.
 import { isMap, isScalar, parseAllDocuments, visit, YAMLParseError } from 'yaml';
 import type { Document } from 'yaml';
+import { explainCrLineEndings } from './cr-line-endings.js';
+import { pointAtOpenings } from './unclosed-openings.js';
 
 /** How many documents a text holds, counted by its `---` lines, for text `yaml` is not given. */
 export function countDocuments(text: string): number {
@@ -19,7 +21,8 @@ export function parseSegment(text: string, from: number, to: number): Document.P
 
 /** `yaml`'s parse of a text that holds one document, followed by a `---` line unless it ends the stream; undefined if it is broken or several. */
 export function parseOneDocument(text: string, last: boolean): Document.Parsed | undefined {
-  const docs = parseDocuments(last ? text : `${text}---\n`);
+  // A document that ends mid-line (`{...}{...}`) gets a line break before the marker.
+  const docs = parseDocuments(last ? text : `${text}${text.endsWith('\n') ? '' : '\n'}---\n`);
   if (docs.length !== (last ? 1 : 2) || docs.some((d) => d.errors.length > 0)) return undefined;
   return docs[0];
 }
@@ -33,6 +36,8 @@ export function parseDocuments(text: string): Document.Parsed[] {
   const docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
   if (!Array.isArray(docs)) return [];
   for (const doc of docs) addDuplicateKeyErrors(doc);
+  explainCrLineEndings(text, docs);
+  pointAtOpenings(text, docs.flatMap((d) => d.errors));
   return docs;
 }
 
