@@ -5,7 +5,7 @@
 // <= 1.2 x; peak RSS <= the parse's. The flow-heavy stream is printed beside them.
 //   pnpm --filter @tapacme/bench-offline bench    (BENCH_ROUNDS, BENCH_DOCUMENTS)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,22 @@ if (!existsSync(join(here, '..', '..', 'apps', 'kubectl-tapacme', 'dist', 'kubec
 }
 const probe = join(here, 'rss-probe.cjs');
 const worker = join(here, 'worker.mjs');
-const dir = mkdtempSync(join(tmpdir(), 'tapacme-bench-'));
+// The streams are tens of MB. The folder is named after this process and removed however the run
+// ends in JavaScript; one left by a run that was killed is removed by the next run, once its process is gone.
+const dir = mkdtempSync(join(tmpdir(), `tapacme-bench-${process.pid}-`));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+for (const name of readdirSync(tmpdir())) {
+  const pid = Number(/^tapacme-bench-(\d+)-/.exec(name)?.[1]);
+  if (pid && pid !== process.pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+}
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
 
 const streams = [
   { name: 'mixed block/flow, 10% issuers', text: generateStream(documents), goal: 0.5 },
@@ -75,5 +90,4 @@ for (const s of streams) {
   console.log(`                 analyze                        median ${ms('checkIn').toFixed(0).padStart(6)} ms   peak RSS ${rss('checkIn').toFixed(0)} MB`);
   console.log(`  ratio check/parse, whole process ${ratio.toFixed(2)} (goal <= ${s.goal}) ${verdict(ratio <= s.goal)}; peak RSS ${verdict(rssOk)}; in process ${inRatio.toFixed(2)}`);
 }
-rmSync(dir, { recursive: true, force: true });
 console.log(`\nbench/offline: ${met ? 'all goals met' : 'some goal missed'}`);
