@@ -4,7 +4,7 @@ export const rbacCommand: CommandSpec = {
   name: 'rbac',
   describe: 'print the least-privilege ClusterRole that scan and fix need',
   usage: 'rbac [-o yaml|json] [--name NAME] [--scan-only] [--pull-secret-source existing] [--bind-user NAME]... [--bind-group NAME]... [--bind-service-account NAMESPACE/NAME]...',
-  long: 'Derived from the requests the cluster commands make. Bind it to a user, group or ServiceAccount with the --bind flags (a ClusterRoleBinding is added), or with kubectl create clusterrolebinding.',
+  long: 'Derived from the requests scan and fix make; watch needs list and watch on what it follows, and prints its own RBAC with watch --print-deployment. Bind it to a user, group or ServiceAccount with the --bind flags (a ClusterRoleBinding is added), or with kubectl create clusterrolebinding.',
   flags: () => [
     { name: 'output', short: 'o', type: 'string', values: ['yaml', 'json'], defaultValue: 'yaml', describe: 'output format', placeholder: 'FORMAT' },
     { name: 'name', type: 'string', placeholder: 'NAME', defaultValue: 'kubectl-tapacme', describe: 'name of the ClusterRole (and binding)' },
