@@ -88,4 +88,16 @@ describe('fixAll', () => {
     expect(r.files[0]?.failed?.code).toBe('fix-failed');
     expect(r.files[0]?.failed?.message).toMatch(/dns01 block/);
   });
+
+  it('gives pull secrets in the same run to a ServiceAccount that the fix makes the solver\'s, so a second run changes nothing', () => {
+    // Found by the fix fuzz target: the empty imagePullSecrets only matter once the issuer names this ServiceAccount.
+    const text = `${ISSUER}---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tap-acme-http01-solver\n  namespace: team-a\nimagePullSecrets: []\n---\n${CERT('team-a')}`;
+    const files = [{ fileName: 'all.yaml', text }];
+    const first = run(files, { strategy: 'serviceaccount' });
+    const fixed = first.files[0]?.text ?? '';
+    expect(fixed).toContain('serviceAccountName: tap-acme-http01-solver');
+    expect(fixed).toContain('imagePullSecrets: [{name: registry-credentials}]');
+    expect(analyzeFiles([{ fileName: 'all.yaml', text: fixed }]).findings).toEqual([]);
+    expect(run([{ fileName: 'all.yaml', text: fixed }], { strategy: 'serviceaccount' }).files[0]?.changed).toBe(false);
+  });
 });

@@ -10,6 +10,7 @@ import type { FixResult, FixStrategy } from './fix.js';
 import type { FixNote } from './fix-note.js';
 import { planForConsumers, planForFindings } from './plan-service-accounts.js';
 import type { ServiceAccountPlan, ServiceAccountRequest } from './plan-service-accounts.js';
+import { newPullSecretFindings } from './solver-account-findings.js';
 
 export interface FixAllOptions {
   /** How HTTP01 solvers without a ServiceAccount are fixed. */
@@ -71,10 +72,18 @@ export function fixAll(files: readonly (SourceFile | ParsedFile)[], findings: re
     if (list) list.push(f);
     else byFile.set(key, [f]);
   }
-  const out: FileFix[] = [];
-  for (const file of files) {
-    if (blocked.has(file.fileName)) continue;
-    out.push(fixFile(file.fileName, file instanceof ParsedFile ? file : file.text, byFile.get(file.fileName) ?? [], plan?.byFile.get(file.fileName) ?? [], settings, options));
+  const fixOne = (file: SourceFile | ParsedFile): FileFix => fixFile(file.fileName, file instanceof ParsedFile ? file : file.text, byFile.get(file.fileName) ?? [], plan?.byFile.get(file.fileName) ?? [], settings, options);
+  const open = files.filter((f) => !blocked.has(f.fileName));
+  const out = open.map(fixOne);
+  if (options.strategy === 'serviceaccount') {
+    // ServiceAccounts the fix made solvers' get their pull secrets in the same run.
+    const parsed = open.map((f) => (f instanceof ParsedFile ? f : new ParsedFile(f.fileName, f.text)));
+    const extra = newPullSecretFindings(parsed, out, findings, settings);
+    for (const f of extra) byFile.set(f.fileName ?? '', [...(byFile.get(f.fileName ?? '') ?? []), f]);
+    const again = new Set(extra.map((f) => f.fileName ?? ''));
+    open.forEach((file, i) => {
+      if (again.has(file.fileName)) out[i] = fixOne(parsed[i] as ParsedFile);
+    });
   }
   return { files: out, notes: plan?.notes ?? [] };
 }
