@@ -11,7 +11,7 @@ const targets = await Promise.all(files.map(async (f) => ((await import(`../targ
 
 describe('fuzz slice', () => {
   it('has targets', () => {
-    expect(targets.map((t) => t.name)).toContain('simple-yaml');
+    expect(targets.map((t) => t.name)).toEqual(expect.arrayContaining(['simple-yaml', 'fix']));
   });
 
   it.each(targets.map((t) => [t.name, t] as const))(`%s: ${CASES} cases from a fixed seed hold`, (_name, target) => {
@@ -27,6 +27,13 @@ describe('fuzz slice', () => {
       // The cases mean something only if the reader reads many documents itself and leaves others.
       expect(tally['documents read']).toBeGreaterThan(CASES / 2);
       expect(tally['documents left to yaml']).toBeGreaterThan(CASES / 10);
+    }
+    if (target.name === 'fix') {
+      // Both strategies edit in most cases, ServiceAccounts' pull secrets are fixed too, some inputs are JSON.
+      expect(tally['serviceaccount edits']).toBeGreaterThan(CASES);
+      expect(tally['dns01 edits']).toBeGreaterThan(CASES);
+      expect(tally['pull-secret edits']).toBeGreaterThan(CASES / 10);
+      expect(tally['JSON inputs']).toBeGreaterThan(CASES / 20);
     }
   }, 600_000);
 });
