@@ -2,7 +2,8 @@ import { parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import { isObj } from '../model/value.js';
 import type { Obj } from '../model/value.js';
-import { parseOneDocument } from '../parse/yaml-documents.js';
+import type { DocumentSpan } from '../parse/document-spans.js';
+import { documentValue } from '../parse/document-value.js';
 import { ParsedFile } from '../parse/parsed-file.js';
 import type { TextEdit } from '../text/text-edit.js';
 import { editedSpans } from './edited-spans.js';
@@ -30,25 +31,26 @@ export interface FixExpectation {
 export function verifyFix(before: ParsedFile, result: string, edits: readonly TextEdit[], appended: TextEdit | undefined, exp: FixExpectation): string | undefined {
   const spans = before.spans;
   const stream = spans && editedSpans(before.source.text, spans, result, edits, appended);
-  const verdict = stream && verifyEdited(before, stream, spans.length, exp);
+  const verdict = stream && verifyEdited(before, spans, stream, exp);
   if (verdict !== undefined) return verdict === true ? undefined : verdict;
   return verifyWhole(before, new ParsedFile(before.fileName, result), exp);
 }
 
 /** true, a problem, or undefined when some document does not parse on its own as it did in the stream. */
-function verifyEdited(before: ParsedFile, stream: EditedStream, docCount: number, exp: FixExpectation): true | string | undefined {
+function verifyEdited(before: ParsedFile, spans: readonly DocumentSpan[], stream: EditedStream, exp: FixExpectation): true | string | undefined {
+  const text = before.source.text;
   for (const e of stream.edited) {
-    // The fix has parsed the documents it edits already.
-    const b = before.doc(e.index);
-    const a = parseOneDocument(e.after, e.lastAfter);
+    const span = spans[e.index] as DocumentSpan;
+    const b = documentValue(text.slice(span.from, span.to), e.index === spans.length - 1);
+    const a = documentValue(e.after, e.lastAfter);
     if (!a || !b) return undefined;
-    const problem = documentProblem(e.index, b, a, exp);
+    const problem = valueProblem(e.index, b.value, a.value, exp);
     if (problem) return problem;
   }
   const added = stream.appended === '' ? [] : (parseAllDocuments(stream.appended) as Document.Parsed[]);
   if (!Array.isArray(added) || added.length !== exp.emitted || added.some((d) => d.errors.length > 0)) return undefined;
   const notAccount = added.findIndex((d) => !isServiceAccount(d.toJS()));
-  return notAccount === -1 ? true : `document ${docCount + notAccount + 1} is not the ServiceAccount that was to be added`;
+  return notAccount === -1 ? true : `document ${spans.length + notAccount + 1} is not the ServiceAccount that was to be added`;
 }
 
 function verifyWhole(before: ParsedFile, after: ParsedFile, exp: FixExpectation): string | undefined {
@@ -66,10 +68,13 @@ function verifyWhole(before: ParsedFile, after: ParsedFile, exp: FixExpectation)
   return undefined;
 }
 
-/** Document `i` after the fix, with the intended change undone, must equal it before. */
 function documentProblem(i: number, before: Document.Parsed | undefined, after: Document.Parsed | undefined, exp: FixExpectation): string | undefined {
-  const b = expectPullSecrets(before?.toJS({ maxAliasCount: 10_000 }) as unknown, exp.pullSecretChanges ?? [], i);
-  const a = after?.toJS({ maxAliasCount: 10_000 }) as unknown;
+  return valueProblem(i, before?.toJS({ maxAliasCount: 10_000 }) as unknown, after?.toJS({ maxAliasCount: 10_000 }) as unknown, exp);
+}
+
+/** Document `i` after the fix, with the intended change undone, must equal it before. */
+function valueProblem(i: number, before: unknown, a: unknown, exp: FixExpectation): string | undefined {
+  const b = expectPullSecrets(before, exp.pullSecretChanges ?? [], i);
   const undone = exp.strategy === 'serviceaccount' ? undoServiceAccount(a, b, exp.serviceAccountName) : undoDns01(a, b, exp.dns01);
   return deepEqual(undone, b) ? undefined : `document ${i + 1} changed beyond the fix`;
 }
