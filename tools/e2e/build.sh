@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the e2e rig's binaries into tapacme's cache (once per pinned version):
 # kube-controller-manager and kube-scheduler from the cluster's Kubernetes module, cert-manager's
-# controller, webhook, acmesolver and cmctl, and Pebble with its challenge test server.
+# controller, webhook, acmesolver and cmctl, Pebble with its challenge test server, and the rig's
+# own registry, image and node programs (tools/e2e/node, keyed by a hash of their source).
 # etcd, kube-apiserver and kubectl come from tools/cluster/cluster.sh build.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +19,7 @@ pebble_version="$(modver "$here/pebble/go.mod" github.com/letsencrypt/pebble/v2)
 k8s_bin="$tapacme_cache/bin/k8s-$k8s_version"
 cm_bin="$tapacme_cache/bin/cert-manager-$cm_version"
 pebble_bin="$tapacme_cache/bin/pebble-$pebble_version"
+node_bin="$tapacme_cache/bin/e2e-node-$(node_key "$here/node")"
 
 missing() { # <dir> <name>...: true when one of the binaries is not built yet
   local d="$1"; shift
@@ -50,23 +52,31 @@ build_pebble() {
     "$p/cmd/pebble=pebble" "$p/cmd/pebble-challtestsrv=pebble-challtestsrv"
 }
 
+build_node() {
+  missing "$node_bin" e2e-registry e2e-image e2e-node || return 0
+  local m=tapacme/tools/e2e/node/cmd
+  go_build "$here/node" "$node_bin" "-s -w" "$m/e2e-registry=e2e-registry" "$m/e2e-image=e2e-image" "$m/e2e-node=e2e-node"
+}
+
 # What: all (default), or one of control-plane, cert-manager, pebble. The Kubernetes build
 # shares the cluster's lock; the others have their own, so they can run beside it.
 what="${1:-all}"
 # Nothing to wait for (no lock) when everything is built.
 if [ "$what" = all ] && ! missing "$pebble_bin" pebble pebble-challtestsrv && ! missing "$cm_bin" controller webhook acmesolver cmctl &&
-   ! missing "$k8s_bin" kube-controller-manager kube-scheduler; then
+   ! missing "$k8s_bin" kube-controller-manager kube-scheduler && ! missing "$node_bin" e2e-registry e2e-image e2e-node; then
   exit 0
 fi
 case "$what" in
   all)
     with_build_lock ".build-pebble.lock" build_pebble
     with_build_lock ".build-cert-manager.lock" build_cert_manager
+    with_build_lock ".build-e2e-node.lock" build_node
     with_build_lock ".build.lock" build_control_plane
     ;;
   control-plane) with_build_lock ".build.lock" build_control_plane ;;
   cert-manager) with_build_lock ".build-cert-manager.lock" build_cert_manager ;;
   pebble) with_build_lock ".build-pebble.lock" build_pebble ;;
-  paths) printf 'k8s_bin=%s\ncm_bin=%s\npebble_bin=%s\ncm_version=%s\n' "$k8s_bin" "$cm_bin" "$pebble_bin" "$cm_version" ;;
-  *) die "unknown build target: $what (all, control-plane, cert-manager, pebble)" ;;
+  node) with_build_lock ".build-e2e-node.lock" build_node ;;
+  paths) printf 'k8s_bin=%s\ncm_bin=%s\npebble_bin=%s\nnode_bin=%s\ncm_version=%s\n' "$k8s_bin" "$cm_bin" "$pebble_bin" "$node_bin" "$cm_version" ;;
+  *) die "unknown build target: $what (all, control-plane, cert-manager, pebble, node)" ;;
 esac

@@ -7,6 +7,13 @@ modver() { # <go.mod> <module path>
   awk -v m="$2" '{ for (i = 1; i < NF; i++) if ($i == m && $(i + 1) ~ /^v[0-9]/) { print $(i + 1); exit } }' "$1"
 }
 
+# A cache key for the project's own Go programs: a hash of the module's go.mod, go.sum and
+# non-test sources, so an edit builds anew and an unchanged tree reuses the cache.
+node_key() { # <module dir>
+  (cd "$1" && find . -name '*.go' ! -name '*_test.go' -o -name go.mod -o -name go.sum | LC_ALL=C sort |
+    xargs cat | sha256sum | cut -c1-12)
+}
+
 tapacme_cache="${TAPACME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tapacme}" # as scripts/lib/toolchain.sh
 
 find_go() {
