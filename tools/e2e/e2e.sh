@@ -32,6 +32,8 @@ die() { log "error: $*"; exit 1; }
 . "$root/tools/lib/procs.sh"
 # shellcheck source=../lib/apt.sh
 . "$root/tools/lib/apt.sh"
+# shellcheck source=node.sh
+. "$here/node.sh"
 
 cluster_sh="$root/tools/cluster/cluster.sh"
 k8s_version="$(modver "$root/tools/cluster/k8s/go.mod" k8s.io/kubernetes)"
@@ -40,6 +42,7 @@ pebble_version="$(modver "$here/pebble/go.mod" github.com/letsencrypt/pebble/v2)
 k8s_bin="$tapacme_cache/bin/k8s-$k8s_version"
 cm_bin="$tapacme_cache/bin/cert-manager-$cm_version"
 pebble_bin="$tapacme_cache/bin/pebble-$pebble_version"
+node_bin="$tapacme_cache/bin/e2e-node-$(node_key "$here/node")"
 kubectl="$k8s_bin/kubectl"
 
 state="${TAPACME_E2E_DIR:-$root/.test-e2e}"
@@ -121,7 +124,7 @@ start_in_ns() { # <name> <binary> <args...>: a server inside the namespaces, log
 }
 
 # name:binary of every server the rig starts besides etcd and kube-apiserver, in stop order.
-servers="controller:controller webhook:webhook pebble:pebble named:named scheduler:kube-scheduler controller-manager:kube-controller-manager bridge-host:socat bridge-ns:socat"
+servers="node:e2e-node registry:e2e-registry controller:controller webhook:webhook pebble:pebble named:named scheduler:kube-scheduler controller-manager:kube-controller-manager bridge-host:socat bridge-ns:socat"
 
 server_ok() { # <name:binary>
   pidfile_pid "$state/${1%%:*}.pid" "${1#*:}" >/dev/null
@@ -499,6 +502,10 @@ write_env() {
     printf 'export TAPACME_E2E_TSIG_ALGORITHM=%q\n' HMACSHA256
     printf 'export TAPACME_E2E_TSIG_SECRET=%q\n' "$tsig_secret_ref"
     printf 'export TAPACME_E2E_REGISTRY_HOST=%q\n' "$registry_host"
+    printf 'export TAPACME_E2E_REGISTRY=%q\n' "$registry_host"
+    printf 'export TAPACME_E2E_REGISTRY_CA=%q\n' "$pki/ca.crt"
+    printf 'export TAPACME_E2E_PULL_SECRET=%q\n' "$pull_secret_ref"
+    printf 'export TAPACME_E2E_NODE=%q\n' "$node_name"
   } > "$tmp"
   mv -f "$tmp" "$state/env"
 }
@@ -582,6 +589,9 @@ start_all() {
   write_bind_config
   start_in_ns named "$(command -v named)" -g -c "$state/bind/named.conf"
 
+  start_registry
+  start_node
+
   write_pebble_config
   PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 PEBBLE_AUTHZREUSE=0 \
     start_in_ns pebble "$pebble_bin/pebble" -config "$state/pebble/config.json" -dnsserver "$dns_addr:53"
@@ -611,12 +621,17 @@ start_all() {
   # The ServiceAccount controller has run once the default namespace has its "default".
   wait_for "the default ServiceAccount" 60 controller-manager k get serviceaccount default -n default || return 1
   wait_for "cert-manager's controller" 60 controller in_ns curl -fsS -o /dev/null "http://127.0.0.1:$controller_metrics_port/metrics" || return 1
+  wait_for "the registry" 30 registry registry_says_401 || return 1
+  push_solver_image || { log "could not push the solver image"; return 1; }
+  apply_pull_secret || { log "could not create the pull secret $pull_secret_ref"; return 1; }
+  wait_for "the node" 60 node node_ready || return 1
   write_env
   log "up in $((SECONDS - t0))s: API server $(sed -n 's/^server=//p' "$cluster_dir/endpoints"), cert-manager $cm_version, CRDs $crds_wanted"
 }
 
 stop_all() {
   stop_servers
+  stop_node_state
   if [ -d "$cluster_dir" ]; then TAPACME_CLUSTER_DIR="$cluster_dir" bash "$cluster_sh" down 7>&- 2>&1 | sed 's/^/  /' >&2 || true; fi
   pidfile_stop "$state/netns.pid" sleep
   rm -f "$state/env" "$state/crds" "$state/apiserver.sock"

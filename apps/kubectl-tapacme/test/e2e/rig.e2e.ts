@@ -34,7 +34,7 @@ describe('e2e:exec', () => {
   it('sets the documented environment', async () => {
     const names = ['KUBECONFIG', 'TAPACME_E2E_ACME_SERVER', 'TAPACME_E2E_ACME_CA', 'TAPACME_E2E_DOMAIN', 'TAPACME_E2E_DNS01_DOMAIN', 'TAPACME_E2E_RFC2136_NAMESERVER',
       'TAPACME_E2E_TSIG_KEY_NAME', 'TAPACME_E2E_TSIG_ALGORITHM', 'TAPACME_E2E_TSIG_SECRET', 'TAPACME_E2E_CLUSTER_RESOURCE_NAMESPACE', 'TAPACME_E2E_CERT_MANAGER_VERSION',
-      'TAPACME_E2E_SOLVER_IMAGE'];
+      'TAPACME_E2E_SOLVER_IMAGE', 'TAPACME_E2E_REGISTRY', 'TAPACME_E2E_REGISTRY_CA', 'TAPACME_E2E_PULL_SECRET', 'TAPACME_E2E_NODE'];
     const r = await inRig('env', []);
     for (const n of names) expect(r.stdout, n).toMatch(new RegExp(`^${n}=.+$`, 'm'));
     expect(r.stdout).toMatch(/^TAPACME_E2E_CERT_MANAGER_VERSION=v1\.11\.5$/m);
@@ -55,15 +55,22 @@ describe('the control plane', () => {
     await waitFor('kube-root-ca.crt', () => getJson('configmap', 'kube-root-ca.crt', ns), 60_000);
   });
 
-  it('turns a Deployment into a ReplicaSet and a Pod that the scheduler tries to place, and garbage-collects them', async () => {
+  it('has one Ready node without taints, which the scheduler binds Pods to', async () => {
+    const node = await getJson('node', env('TAPACME_E2E_NODE'));
+    const conds = ((node?.['status'] as Record<string, unknown>)['conditions'] ?? []) as Record<string, unknown>[];
+    expect(conds.find((c) => c['type'] === 'Ready')?.['status']).toBe('True');
+    expect((node?.['spec'] as Record<string, unknown>)['taints']).toBeUndefined();
+  });
+
+  it('turns a Deployment into a ReplicaSet and a Pod that the scheduler binds to the node, and garbage-collects them', async () => {
     const ns = `e2e-deploy-${id()}`;
     await kubectl(['create', 'namespace', ns]);
     await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=registry.example.com/web:1']);
     const pod = await waitFor('a Pod of the Deployment', async () => (await list('pods', ns, 'app=web'))[0], 60_000);
-    const events = await waitFor('FailedScheduling', async () => {
+    const events = await waitFor('Scheduled', async () => {
       const out = await kubectl(['-n', ns, 'get', 'events', '--field-selector', `involvedObject.name=${String((pod['metadata'] as Record<string, unknown>)['name'])}`, '-o', 'json']);
-      const items = (JSON.parse(out) as { items: { reason: string }[] }).items;
-      return items.some((e) => e.reason === 'FailedScheduling') ? items : undefined;
+      const items = (JSON.parse(out) as { items: { reason: string; message: string }[] }).items;
+      return items.some((e) => e.reason === 'Scheduled' && e.message.includes(env('TAPACME_E2E_NODE'))) ? items : undefined;
     }, 60_000);
     expect(events.length).toBeGreaterThan(0);
     await kubectl(['-n', ns, 'delete', 'deployment', 'web']);
