@@ -281,7 +281,8 @@ func (p *Provider) runContainer(ctx context.Context, st *podState, i int) {
 		if ctx.Err() != nil {
 			return
 		}
-		if err != nil && !sleep(ctx, time.Second) {
+		// Kubelet syncs the Pod again right away: the backoff check then reports ImagePullBackOff.
+		if err != nil && !sleep(ctx, 100*time.Millisecond) {
 			return
 		}
 	}

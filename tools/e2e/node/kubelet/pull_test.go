@@ -2,6 +2,8 @@ package kubelet
 
 import (
 	"context"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,7 +24,7 @@ import (
 func privateRegistry(t *testing.T) (host string, ok Credential) {
 	t.Helper()
 	ok = Credential{Username: "tap", Password: "s3cret"}
-	inner := registry.New(registry.Logger(nil))
+	inner := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, p, has := r.BasicAuth(); !has || u != ok.Username || p != ok.Password {
 			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
