@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ListStreamParser } from '../src/cluster/list-stream.js';
+import { ListStreamParser, pageReader } from '../src/cluster/list-stream.js';
 
 const list = {
   kind: 'CertificateList',
@@ -45,5 +45,24 @@ describe('ListStreamParser', () => {
     const p = new ListStreamParser(() => {});
     p.write(text.slice(0, text.length - 40));
     expect(() => p.end()).toThrow(/ended early/);
+  });
+});
+
+describe('pageReader', () => {
+  const page = JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { continue: 'c' }, items: [{ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'a' } }, { metadata: { name: 'b' } }] });
+
+  it('keeps the mapped items of the last attempt only, with the listed kind', () => {
+    const r = pageReader('networking.k8s.io/v1', 'Ingress', (o) => `${String(o['kind'])} ${String(o['apiVersion'])} ${String((o['metadata'] as { name: string }).name)}`, true);
+    r.stream()(page.slice(0, 150)); // an attempt cut off and sent again
+    const write = r.stream();
+    write(page.slice(0, 40));
+    write(page.slice(40));
+    expect(r.end()).toEqual({ items: ['Ingress networking.k8s.io/v1 a', 'Ingress networking.k8s.io/v1 b'], list: { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { continue: 'c' }, items: [] } });
+  });
+
+  it('leaves an item its own kind in the full form', () => {
+    const r = pageReader('v1', 'Thing', (o) => String(o['kind']));
+    r.stream()(page);
+    expect(r.end().items).toEqual(['PartialObjectMetadata', 'Thing']);
   });
 });

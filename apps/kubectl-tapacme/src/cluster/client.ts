@@ -22,6 +22,8 @@ import type { Obj } from '../json-object.js';
 /** A request that receives no byte for this long has failed (kubectl's --request-timeout stays 0 = none). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_SOCKETS = 16;
+/** The metadata-only list form, with plain JSON as the fallback of a server (or aggregated API) that has none. */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 /** Verbs that change nothing: safe to send again whatever happened to the first attempt. */
 const READS = new Set(['get', 'list', 'watch']);
 
@@ -50,6 +52,8 @@ export interface ListOptions {
   limit: number;
   /** The API version to list, when not the resource's default. */
   version?: string;
+  /** Only each item's metadata (PartialObjectMetadataList): where the rules read nothing else, the server sends less. */
+  metadataOnly?: boolean;
 }
 
 export interface ApplyOptions {
@@ -117,8 +121,9 @@ export class KubeClient {
    * and the idle bound ends one that receives no byte for that long, so a silent connection cannot hang
    * a run. A failure says whether the request had been sent, i.e. whether a write may have happened.
    */
-  private send(info: RequestInfo, query: Record<string, string>, body: string | undefined, contentType: string | undefined, stream?: () => (chunk: string) => void): Promise<Answer> {
+  private send(info: RequestInfo, query: Record<string, string>, body: string | undefined, contentType: string | undefined, stream?: () => (chunk: string) => void, accept?: string): Promise<Answer> {
     const headers = this.headers();
+    if (accept) headers['Accept'] = accept;
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
@@ -173,7 +178,7 @@ export class KubeClient {
    * write whose connection failed after it was sent is not repeated here: its outcome is unknown, and
    * the caller settles it by reading the object back.
    */
-  async request(info: RequestInfo, options: { query?: Record<string, string>; body?: string; contentType?: string; stream?: () => (chunk: string) => void } = {}): Promise<Obj> {
+  async request(info: RequestInfo, options: { query?: Record<string, string>; body?: string; contentType?: string; stream?: () => (chunk: string) => void; accept?: string } = {}): Promise<Obj> {
     const query = { ...(options.query ?? {}) };
     if (info.dryRun) query['dryRun'] = 'All';
     const policy = this.retryPolicy;
@@ -185,7 +190,7 @@ export class KubeClient {
       let res: Answer;
       await this.throttle.acquire();
       try {
-        res = await this.send(info, query, options.body, options.contentType, options.stream);
+        res = await this.send(info, query, options.body, options.contentType, options.stream, options.accept);
       } catch (e) {
         this.throttle.release(false);
         for (const m of this.middleware) m.post?.(info, 0, performance.now() - started);
@@ -285,10 +290,10 @@ export class KubeClient {
           if (options.labelSelector) query['labelSelector'] = options.labelSelector;
           if (options.fieldSelector) query['fieldSelector'] = options.fieldSelector;
           // Lists leave apiVersion/kind off their items; each page is read item by item as it arrives.
-          const reader = pageReader(res.group ? `${res.group}/${options.version ?? res.version}` : options.version ?? res.version, res.kind, map);
+          const reader = pageReader(res.group ? `${res.group}/${options.version ?? res.version}` : options.version ?? res.version, res.kind, map, options.metadataOnly === true);
           await this.request(
             { method: 'GET', path: resourcePath(res, options.namespace, undefined, options.version), verb: 'list', resource: res.resource, group: res.group, ...(options.namespace ? { namespace: options.namespace } : {}), dryRun: false },
-            { query, stream: reader.stream },
+            { query, stream: reader.stream, ...(options.metadataOnly ? { accept: METADATA_ONLY } : {}) },
           );
           let page: { items: T[]; list: Obj };
           try {

@@ -98,15 +98,16 @@ export class ListStreamParser {
  * off, are mapped as they arrive, and only the mapped values are kept. Each attempt at the request
  * (`stream()`) starts afresh, so a page cut off and sent again counts its items once.
  */
-export function pageReader<T>(apiVersion: string, kind: string, map: (item: Obj) => T | undefined): { stream: () => (chunk: string) => void; end: () => { items: T[]; list: Obj } } {
+export function pageReader<T>(apiVersion: string, kind: string, map: (item: Obj) => T | undefined, metadataOnly = false): { stream: () => (chunk: string) => void; end: () => { items: T[]; list: Obj } } {
   let parser: ListStreamParser | undefined;
   let items: T[] = [];
   return {
     stream: () => {
       const mine: T[] = (items = []);
       const p = (parser = new ListStreamParser((item) => {
-        item['apiVersion'] ??= apiVersion;
-        item['kind'] ??= kind;
+        // Metadata-only items say PartialObjectMetadata: they are still objects of the listed kind.
+        if (metadataOnly || item['apiVersion'] === undefined) item['apiVersion'] = apiVersion;
+        if (metadataOnly || item['kind'] === undefined) item['kind'] = kind;
         const v = map(item);
         if (v !== undefined) mine.push(v);
       }));
