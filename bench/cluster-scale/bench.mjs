@@ -267,12 +267,12 @@ try {
       say(`  copy     FAILED (exit ${copy.code}) after ${secs(copy.ms)} (load ${copy.load}): ${copy.stderr.trim().split('\n').find((l) => l.startsWith('error:')) ?? ''}`);
       exitCode = 1;
     } else {
-    const secrets = Number(/Secrets: (\d+) created/.exec(copy.stderr)?.[1] ?? NaN);
-    const sas = Number(/ServiceAccounts: (\d+) created/.exec(copy.stderr)?.[1] ?? NaN);
-    const copyLoopMs = (loopSampleMs / loopSample) * (secrets + sas);
-    summary.figures.copyFix = { ...figure(copy), secretsCreated: secrets, serviceAccountsCreated: sas, loopExtrapolatedSeconds: Number((copyLoopMs / 1000).toFixed(0)), ratio: Number((copyLoopMs / copy.ms).toFixed(1)) };
-    say(`  copy     ${secrets} pull secrets copied + ${sas} ServiceAccounts created + issuers patched in ${secs(copy.ms)}, ${copy.requests} requests, peak RSS ${copy.rssMb.toFixed(0)} MB (load ${copy.load})`);
-    say(`           against one kubectl create per object (${secrets + sas} x ${(loopSampleMs / loopSample).toFixed(0)} ms = ${(copyLoopMs / 1000).toFixed(0)} s): ${summary.figures.copyFix.ratio}x`);
+      const secrets = Number(/Secrets: (\d+) created/.exec(copy.stderr)?.[1] ?? NaN);
+      const sas = Number(/ServiceAccounts: (\d+) created/.exec(copy.stderr)?.[1] ?? NaN);
+      const copyLoopMs = (loopSampleMs / loopSample) * (secrets + sas);
+      summary.figures.copyFix = { ...figure(copy), secretsCreated: secrets, serviceAccountsCreated: sas, loopExtrapolatedSeconds: Number((copyLoopMs / 1000).toFixed(0)), ratio: Number((copyLoopMs / copy.ms).toFixed(1)) };
+      say(`  copy     ${secrets} pull secrets copied + ${sas} ServiceAccounts created + issuers patched in ${secs(copy.ms)}, ${copy.requests} requests, peak RSS ${copy.rssMb.toFixed(0)} MB (load ${copy.load})`);
+      say(`           against one kubectl create per object (${secrets + sas} x ${(loopSampleMs / loopSample).toFixed(0)} ms = ${(copyLoopMs / 1000).toFixed(0)} s): ${summary.figures.copyFix.ratio}x`);
     }
   }
   if (burst > 0) await watchBurst();
