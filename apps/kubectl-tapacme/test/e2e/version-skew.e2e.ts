@@ -135,7 +135,7 @@ describe('cert-manager v1.11.5 beside the v1.21.1 CRDs', () => {
     await apply(issuer(pulls, { ingress: { class: 'nginx', podTemplate: { spec: { imagePullSecrets: [{ name: 'own-creds' }] } } } }, true));
     expect(JSON.stringify(solverOf(await getJson('clusterissuer', pulls)))).toContain('own-creds');
     const issuerManifest = async (args: string[]): Promise<Obj | undefined> => {
-      const r = await tapacme(['fix', pulls, '-o', 'json', ...args]);
+      const r = await tapacme(['fix', pulls, '--pull-secret-source', 'placeholder', '-o', 'json', ...args]);
       expect(r.code, r.stderr).toBe(0);
       return ((JSON.parse(r.stdout) as { items: Obj[] }).items).find((o) => o['kind'] === 'ClusterIssuer');
     };

@@ -4,7 +4,7 @@
 // solvers that invalid-solver is held to offline (packages/core/test/solver-verdicts.json) is held
 // to the real webhook here; and `fix --dry-run=server` reports a denial per issuer with the
 // webhook's own message.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:https';
 import { basename, join } from 'node:path';
@@ -78,7 +78,8 @@ const templated = (text: string): boolean => /\{\{|#@|\$\{/.test(text);
 /** An object as it would be sent for this test: a name of its own, namespaced ones into the test namespace. */
 function forTest(o: Obj, name: string, namespace: string): Obj {
   const m: Obj = { ...meta(o), name };
-  delete m['namespace'];
+  // What an export of a live object carries and a create must not.
+  for (const k of ['namespace', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink']) delete m[k];
   if (o['kind'] !== 'ClusterIssuer') m['namespace'] = namespace;
   return { ...o, metadata: m };
 }
@@ -171,6 +172,7 @@ describe('every issuer that fix writes is accepted by cert-manager\'s webhook', 
       const copies = fixtures.map((f, i) => {
         const to = join(dir, `${i}-${basename(f)}`);
         copyFileSync(f, to);
+        chmodSync(to, 0o644); // the corpus is read-only
         return { from: f, to };
       });
       const strategy = what.startsWith('serviceaccount') ? [] : ['--strategy', 'dns01'];
@@ -243,7 +245,7 @@ spec:
     await apply(issuer('fine', 'fine-account'));
     const before = await kubectl(['get', 'issuers', '-n', team, '-o', 'json']);
 
-    const r = await tapacme(['fix', `Issuer/${team}/broken`, `Issuer/${team}/fine`, '--dry-run=server']);
+    const r = await tapacme(['fix', `Issuer/${team}/broken`, `Issuer/${team}/fine`, '--pull-secret-source', 'placeholder', '--dry-run=server']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^failed Issuer/${team}/broken: .*${DENIED_BY_WEBHOOK.replace(/[".]/g, '\\$&')}: .*spec\\.acme\\.privateKeySecretRef\\.name: Required value: private key secret name is a required field`, 'm'));
     expect(r.stderr).toMatch(new RegExp(`^would be updated Issuer/${team}/fine: `, 'm'));
