@@ -66,6 +66,19 @@ describe('serviceaccount fix: inserts lines only, in the file\'s own style', () 
     expect(fixText(before)).toBe(before + `          podTemplate:\n            spec:\n              ${SA}\n`);
   });
 
+  it('leaves a gatewayHTTPRoute solver alone for cert-manager 1.11, which serves no podTemplate there, and says why', () => {
+    const before = issuer('    - http01:\n        gatewayHTTPRoute:\n          parentRefs:\n            - name: gw\n');
+    const findings = analyze(before, { fileName: 'a.yaml', settings: { certManagerVersion: '1.11' } }).findings;
+    const out = fix(before, findings, { strategy: 'serviceaccount', fileName: 'a.yaml', certManagerVersion: '1.11' });
+    expect(out.text).toBe(before);
+    expect(out.skipped.map((x) => [x.code, x.reason])).toEqual([['field-not-served', expect.stringMatching(/^cert-manager 1\.11 has no http01\.gatewayHTTPRoute\.podTemplate .*--strategy dns01/)]]);
+    // An ingress solver beside it is still fixed.
+    const both = issuer('    - http01:\n        ingress:\n          class: nginx\n    - http01:\n        gatewayHTTPRoute:\n          parentRefs:\n            - name: gw\n');
+    const fixed = fix(both, analyze(both, { fileName: 'a.yaml' }).findings, { strategy: 'serviceaccount', fileName: 'a.yaml', certManagerVersion: 'v1.11.5' });
+    expect(fixed.text).toContain(`          class: nginx\n          podTemplate:\n            spec:\n              ${SA}\n`);
+    expect(fixed.text.match(/podTemplate/g)).toHaveLength(1);
+  });
+
   it('keeps comments and ytt annotations where they are, and stays inside #@ if/#@ end', () => {
     const before = [
       '#@ load("@ytt:data", "data")',

@@ -4,6 +4,7 @@ import type { ApiOp, FixPlan, LiveSnapshot, PlanOptions } from '../src/live/inde
 import { FIELDS_1_11, REGISTRY, certificate, clusterIssuer, controllerYaml, docs, pullSecret, serviceAccount, snapshot } from './live-fixtures.js';
 
 const SA = 'tap-acme-http01-solver';
+type Obj = Record<string, unknown>;
 const ingress = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: shop, namespace: team-b, annotations: {cert-manager.io/cluster-issuer: letsencrypt}}';
 const base = docs(controllerYaml(), clusterIssuer('letsencrypt'), certificate('team-a', 'web'), ingress, serviceAccount('team-a', SA, ['other-creds']));
 
@@ -161,6 +162,14 @@ describe('planFix and cert-manager versions', () => {
     expect(issuerOp?.body?.['spec']).toEqual({ acme: { solvers: [{ http01: { ingress: { ingressClassName: 'contour', podTemplate: { spec: { serviceAccountName: SA } } } } }] } });
     const stale = plan(snapshot(text, { podTemplateSpecFields: FIELDS_1_11, secretExport: true })).ops.at(-1);
     expect(JSON.stringify(stale?.body)).not.toContain('registry-credentials');
+  });
+  it('writes no gatewayHTTPRoute podTemplate for a controller older than 1.16, which ignores it', () => {
+    const gw = 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: gw}\nspec:\n  acme:\n    server: https://acme.example/dir\n    privateKeySecretRef: {name: k}\n    solvers:\n    - http01: {ingress: {class: nginx}}\n    - http01: {gatewayHTTPRoute: {parentRefs: [{name: gw, namespace: infra, kind: Gateway}]}}';
+    const withController = (image: string): string => docs(controllerYaml().replace('cert-manager-controller:v1.21.1', image), gw, certificate('team-a', 'web').replace(/letsencrypt/g, 'gw'));
+    const solvers = (image: string): unknown => plan(snapshot(withController(image), { secretExport: true }), { issuers: ['gw'] }).ops.at(-1)?.body?.['spec'];
+    const gateway = (image: string): unknown => (((solvers(image) as Obj)['acme'] as Obj)['solvers'] as Obj[]).map((x) => (x['http01'] as Obj)['gatewayHTTPRoute']).find(Boolean);
+    expect(gateway('cert-manager-controller:v1.11.5')).toEqual({ parentRefs: [{ name: 'gw', namespace: 'infra', kind: 'Gateway' }] });
+    expect(gateway('cert-manager-controller:v1.16.0')).toMatchObject({ podTemplate: { spec: { serviceAccountName: SA } } });
   });
   it('never writes podTemplate imagePullSecrets for a controller older than 1.12, even where newer CRDs serve them', () => {
     const old = docs(controllerYaml().replace('cert-manager-controller:v1.21.1', 'cert-manager-controller:v1.11.5'), own, certificate('team-a', 'web'));

@@ -140,7 +140,8 @@ describe('cert-manager v1.11.5 beside the v1.21.1 CRDs', () => {
       return ((JSON.parse(r.stdout) as { items: Obj[] }).items).find((o) => o['kind'] === 'ClusterIssuer');
     };
     const forRunning = await issuerManifest([]);
-    expect(solverOf(forRunning)).toEqual({ http01: { ingress: { podTemplate: { spec: { serviceAccountName: expect.any(String) as unknown } } } } });
+    // The whole issuer as it should be: the ServiceAccount set, its own pull secrets as they were, nothing added.
+    expect(solverOf(forRunning)).toEqual({ http01: { ingress: { class: 'nginx', podTemplate: { spec: { imagePullSecrets: [{ name: 'own-creds' }], serviceAccountName: expect.any(String) as unknown } } } } });
     // The same issuer for a controller that reads the field (told on the command line): fix adds its pull secret there too.
     const forNewer = await issuerManifest(['--cert-manager-version', '1.12']);
     expect(JSON.stringify(solverOf(forNewer))).toMatch(/"imagePullSecrets":\[\{"name":"own-creds"\},\{"name":"[^"]+"\}\]/);

@@ -121,6 +121,7 @@ function fixFile(fileName: string, input: string | ParsedFile, findings: readonl
       strategy: options.strategy,
       fileName,
       serviceAccountName: settings.serviceAccountName,
+      ...(settings.certManagerVersion ? { certManagerVersion: settings.certManagerVersion } : {}),
       pullSecretName: options.pullSecretName ?? settings.pullSecretName,
       ...(options.replaceEmptyPullSecretNames ? { replaceEmptyPullSecretNames: true } : {}),
       ...(options.dns01 ? { dns01: options.dns01 } : {}),

@@ -26,7 +26,9 @@ export type SkipCode =
   /** The value to edit is written through an alias or merge key: the anchored value must change. */
   | 'through-alias'
   /** A podTemplate.serviceAccountName written without spec cannot be moved by a text edit here. */
-  | 'stray-key-not-movable';
+  | 'stray-key-not-movable'
+  /** The cert-manager version asked for does not serve the field the fix would write (gatewayHTTPRoute.podTemplate before 1.16). */
+  | 'field-not-served';
 
 /** Something a fix left alone: for a finding, or (without one) for the whole file. */
 export interface SkippedFix {

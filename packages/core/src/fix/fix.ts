@@ -19,6 +19,8 @@ export interface FixOptions {
   fileName?: string;
   /** serviceaccount: the name to set (default tap-acme-http01-solver). */
   serviceAccountName?: string;
+  /** The cert-manager version the issuers are for (default: the newest known): no field it does not serve is written. */
+  certManagerVersion?: string;
   /** dns01: the content of the dns01 block, e.g. { route53: { region: 'eu-west-1' } }. */
   dns01?: Obj;
   /** The pull secret ServiceAccounts without imagePullSecrets get (default registry-credentials). */
@@ -58,7 +60,7 @@ export function fix(input: string | ParsedFile, findings: readonly Finding[], op
   const ownFindings = findings.filter((f) => f.fileName === undefined || f.fileName === fileName);
   const serviceAccountName = options.serviceAccountName || DEFAULT_SERVICE_ACCOUNT;
   let outcome: FixOutcome;
-  if (options.strategy === 'serviceaccount') outcome = serviceAccountEdits(file, ownFindings, serviceAccountName);
+  if (options.strategy === 'serviceaccount') outcome = serviceAccountEdits(file, ownFindings, serviceAccountName, options.certManagerVersion);
   else if (options.dns01) outcome = dns01Edits(file, ownFindings, options.dns01);
   else throw new FixError('dns01-block-missing', 'the dns01 strategy needs a dns01 block (a file or provider flags)');
   // ServiceAccounts' pull secrets are fixed the same way whatever the strategy does to the issuers.

@@ -1,4 +1,5 @@
 import { podTemplateSpec } from '../model/issuer.js';
+import { solverFieldServed } from '../schema/cert-manager-version.js';
 import { nonEmptyString } from '../model/value.js';
 import type { ParsedFile } from '../parse/parsed-file.js';
 import type { Finding } from '../service/finding.js';
@@ -9,8 +10,12 @@ import { moveStrayServiceAccount } from './move-stray-service-account.js';
 import { setNestedScalar } from './set-nested-scalar.js';
 import { documentStyle } from './text-style.js';
 
-/** Set podTemplate.spec.serviceAccountName on each http01 solver the findings name. */
-export function serviceAccountEdits(file: ParsedFile, findings: readonly Finding[], serviceAccountName: string): FixOutcome {
+/**
+ * Set podTemplate.spec.serviceAccountName on each http01 solver the findings name, where the
+ * cert-manager version serves it: gatewayHTTPRoute has no podTemplate before 1.16, and the API
+ * server would refuse the issuer (strict) or drop the field.
+ */
+export function serviceAccountEdits(file: ParsedFile, findings: readonly Finding[], serviceAccountName: string, certManagerVersion?: string): FixOutcome {
   const edits: TextEdit[] = [];
   const skipped: FixOutcome['skipped'] = [];
   const seen = new Set<string>();
@@ -25,6 +30,11 @@ export function serviceAccountEdits(file: ParsedFile, findings: readonly Finding
     const style = documentStyle(doc, file.source);
     for (const variant of t.solver.http01Variants) {
       if (nonEmptyString(podTemplateSpec(t.solver, variant)?.['serviceAccountName'])) continue;
+      const served = solverFieldServed(['http01', variant, 'podTemplate', 'spec', 'serviceAccountName'], certManagerVersion);
+      if (!served.ok) {
+        skipped.push({ finding: f, code: 'field-not-served', reason: `cert-manager ${served.version} has no http01.${variant}.podTemplate (later versions have it), so its solver Pod cannot be given a ServiceAccount; use --strategy dns01, or upgrade cert-manager` });
+        continue;
+      }
       const base = [...t.itemPath, ...t.solver.path, 'http01', variant];
       // A name written one level too high is the user's choice: move it rather than add another.
       const moved = moveStrayServiceAccount(file, t.docIndex, [...base, 'podTemplate'], style);

@@ -12,6 +12,7 @@ import type { ScanContext } from './scan.js';
 import { dns01References } from './secret-refs.js';
 import { http01PodConfigs } from './solver-config.js';
 import { SECRETGEN_PLACEHOLDER_ANNOTATION } from './summarize.js';
+import { controllerReads } from './version-skew.js';
 
 export const FIELD_MANAGER = 'kubectl-tapacme';
 /** "{}\n": the empty docker config secretgen-controller fills in. */
@@ -58,7 +59,7 @@ export interface PlanOptions {
 export type OpIntent =
   | { type: 'service-account'; pullSecrets: string[] }
   | { type: 'pull-secret'; source: 'existing' | 'placeholder' | 'copy'; from?: string }
-  | { type: 'issuer-service-account'; serviceAccountName: string; override: boolean; pullSecret: string | null; podTemplatePullSecrets: boolean }
+  | { type: 'issuer-service-account'; serviceAccountName: string; override: boolean; pullSecret: string | null; podTemplatePullSecrets: boolean; gatewayPodTemplate?: boolean }
   | { type: 'issuer-dns01'; block: Obj };
 
 export type OpAction = 'create' | 'update' | 'unchanged' | 'blocked';
@@ -216,6 +217,7 @@ function planServiceAccounts(plan: FixPlan, report: ScanReport, context: ScanCon
     const intent: OpIntent = {
       type: 'issuer-service-account', serviceAccountName: chosen, override: !!options.serviceAccountName, pullSecret,
       podTemplatePullSecrets: report.certManager.podTemplateImagePullSecrets,
+      gatewayPodTemplate: controllerReads(report, ['http01', 'gatewayHTTPRoute', 'podTemplate']),
     };
     const op = reconcileOp(baseIssuerOp(issuer, intent), issuer.value, options);
     op.dependsOn = [...new Set(deps)];
@@ -405,6 +407,8 @@ function rewriteSolver(s: Obj, i: number, intent: OpIntent, changes: string[]): 
   for (const variant of ['ingress', 'gatewayHTTPRoute']) {
     const cfg = h[variant];
     if (!isObj(cfg)) continue;
+    // The running controller would drop it (gatewayHTTPRoute.podTemplate before 1.16): write nothing it ignores.
+    if (variant === 'gatewayHTTPRoute' && intent.gatewayPodTemplate === false) continue;
     const podTemplate = isObj(cfg['podTemplate']) ? cfg['podTemplate'] : {};
     const spec: Obj = isObj(podTemplate['spec']) ? { ...podTemplate['spec'] } : {};
     let changed = false;
@@ -441,3 +445,4 @@ function issuerManifest(current: Obj, solvers: unknown[]): Obj {
   const acme = isObj(spec['acme']) ? spec['acme'] : {};
   return { apiVersion: current['apiVersion'], kind: current['kind'], metadata: cleanMeta, spec: { ...spec, acme: { ...acme, solvers } } };
 }
+

@@ -2,6 +2,7 @@ import { solversOf } from '../model/issuer.js';
 import type { JsonPath, ManifestObject } from '../model/manifest-object.js';
 import { getIn } from '../model/value.js';
 import { compareVersions } from './cert-manager.js';
+import type { ScanReport } from './report.js';
 
 /**
  * Solver fields and the first cert-manager release whose controller reads them (cert-manager.md).
@@ -43,4 +44,11 @@ export function servedPodTemplateFieldsIgnored(servedFields: readonly string[], 
   const served = new Set(servedFields);
   return SOLVER_FIELDS_SINCE.filter((f) => f.path[2] === 'podTemplate' && f.path[1] === 'ingress' && served.has(f.path[4] ?? '') && compareVersions(version, f.since) < 0)
     .map((f) => ({ path: [], field: f.path.join('.'), since: f.since }));
+}
+
+/** Whether the running controller (or, unknown, the served CRDs' release) reads a solver field; true when neither is known. */
+export function controllerReads(report: ScanReport, path: readonly string[]): boolean {
+  const running = report.certManager.controllerVersion ?? report.certManager.version;
+  const since = SOLVER_FIELDS_SINCE.find((f) => f.path.join('.') === path.join('.'))?.since;
+  return !running || !since || compareVersions(running, since) >= 0;
 }

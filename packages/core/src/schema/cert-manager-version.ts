@@ -1,4 +1,5 @@
 import { solverSchemas } from './solver-schemas.generated.js';
+import { schemaAt } from './structural-schema.js';
 import type { SchemaNode } from './structural-schema.js';
 
 /** The cert-manager minor versions whose CRD schemas ship with the core, oldest first ("1.11", "1.21"). */
@@ -65,4 +66,10 @@ function compareMinor(a: string, b: string): number {
   const [am = 0, an = 0] = a.split('.').map(Number);
   const [bm = 0, bn = 0] = b.split('.').map(Number);
   return am - bm || an - bn;
+}
+
+/** Whether the CRD schema of `version` serves a field below a solver, e.g. ['http01', 'gatewayHTTPRoute', 'podTemplate']. */
+export function solverFieldServed(path: readonly string[], version?: string): { ok: boolean; version: string } {
+  const profile = certManagerProfile(version);
+  return { ok: schemaAt(solverSchemas, profile.solvers, [0, ...path]) !== undefined, version: profile.version };
 }
