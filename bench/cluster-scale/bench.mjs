@@ -113,16 +113,15 @@ async function watchBurst() {
   const child = spawn(process.execPath, ['-r', probe, cli, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const logs = [];
   let partial = '';
+  let watchRssKb = NaN;
   child.stderr.setEncoding('utf8').on('data', (c) => {
     partial += c;
     for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
       const line = partial.slice(0, i);
       partial = partial.slice(i + 1);
-      try {
-        logs.push({ at: performance.now(), ...JSON.parse(line) });
-      } catch {
-        // the RSS probe's line
-      }
+      const rssKb = /bench-maxrss-kb: (\d+)/.exec(line)?.[1];
+      if (rssKb) watchRssKb = Number(rssKb);
+      else if (line.startsWith('{')) logs.push({ at: performance.now(), ...JSON.parse(line) });
     }
   });
   const startedAt = performance.now();
@@ -170,7 +169,7 @@ async function watchBurst() {
   admin.close();
   child.kill('SIGTERM');
   await new Promise((r) => child.on('close', r));
-  const rss = Number(/bench-maxrss-kb: (\d+)/.exec(partial)?.[1] ?? NaN) / 1024;
+  const rss = watchRssKb / 1024;
   summary.figures.watchBurst = {
     namespaces: burst, burstSeconds: Number(burstS.toFixed(1)), allCoveredSeconds: Number(allS.toFixed(1)), serviceAccountsSeenByApi: inBurst,
     lagSeconds: { p50: pct(50), p95: pct(95), max: pct(100) }, reconcilesWithWrites: reconciles.length, eventsFolded: events,
