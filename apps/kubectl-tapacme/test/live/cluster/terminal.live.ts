@@ -38,7 +38,8 @@ describe('fix on a terminal', () => {
     expect(r.code).toBe(0);
     // "\r ESC[K" returns to the line start and clears it before each redraw.
     expect(r.out).toContain('\r\u001b[K');
-    expect(r.out).toMatch(/\d+\/7: \d+ created, \d+ updated, \d+ unchanged, \d+ not done/);
+    expect(r.out).toMatch(/\d+\/7 \(\d+%\)(, \d+\/s)?(, ETA \S+)?: \d+ created, \d+ updated, \d+ unchanged, \d+ not done/);
+    expect(r.out).toMatch(/7\/7 \(100%\)(, \d+\/s)?: 6 created, 1 updated, 0 unchanged, 0 not done/);
     expect(r.out).toMatch(/ServiceAccounts: 3 created, 0 updated, 0 unchanged, 0 failed/);
     for (const n of NS) expect(await getJson('serviceaccount', SA, n)).toBeDefined();
   });
