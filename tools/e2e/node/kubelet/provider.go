@@ -123,16 +123,7 @@ func (p *Provider) DeletePod(_ context.Context, pod *corev1.Pod) error {
 	if pod.DeletionGracePeriodSeconds != nil {
 		grace = time.Duration(*pod.DeletionGracePeriodSeconds) * time.Second
 	}
-	st.cancel()
-	p.mu.Lock()
-	procs := make([]*Process, 0, len(st.procs))
-	for _, pr := range st.procs {
-		procs = append(procs, pr)
-	}
-	p.mu.Unlock()
-	for _, pr := range procs {
-		pr.Stop(grace)
-	}
+	p.stopPod(st, grace)
 	<-st.done
 	p.mu.Lock()
 	delete(p.pods, key(pod.Namespace, pod.Name))
@@ -509,15 +500,20 @@ func (p *Provider) StopAll(grace time.Duration) {
 	}
 	p.mu.Unlock()
 	for _, st := range all {
-		st.cancel()
-		p.mu.Lock()
-		procs := make([]*Process, 0, len(st.procs))
-		for _, pr := range st.procs {
-			procs = append(procs, pr)
-		}
-		p.mu.Unlock()
-		for _, pr := range procs {
-			pr.Stop(grace)
-		}
+		p.stopPod(st, grace)
+	}
+}
+
+// stopPod cancels a Pod's work and stops its processes, each within the grace period.
+func (p *Provider) stopPod(st *podState, grace time.Duration) {
+	st.cancel()
+	p.mu.Lock()
+	procs := make([]*Process, 0, len(st.procs))
+	for _, pr := range st.procs {
+		procs = append(procs, pr)
+	}
+	p.mu.Unlock()
+	for _, pr := range procs {
+		pr.Stop(grace)
 	}
 }
