@@ -3,12 +3,12 @@
 // webhook). cert-manager writes the TXT record into BIND with the TSIG key, Pebble validates it,
 // and the Certificate is issued with a chain to Pebble's root. No solver Pod is ever created.
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Obj } from './rig.js';
 import { apply, certificate, condition, env, getJson, http01ClusterIssuer, id, kubectl, list, tapacme, waitFor, waitIssuerReady } from './rig.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function dns01Flags(): string[] {
   const [secretNs, ref] = env('TAPACME_E2E_TSIG_SECRET').split('/');
@@ -78,7 +78,7 @@ describe.concurrent('DNS01 through rfc2136, issued for real', () => {
 
   it('after `fix --strategy dns01 --write` on a file that is then applied', async () => {
     const issuer = `e2e-file-dns01-${id()}`;
-    const dir = mkdtempSync(join(tmpdir(), 'e2e-dns01-'));
+    const dir = tempDir('e2e-dns01-');
     const file = join(dir, 'issuer.yaml');
     writeFileSync(file, http01ClusterIssuer(issuer));
     const r = await tapacme(['fix', file, ...dns01Flags(), '--write']);

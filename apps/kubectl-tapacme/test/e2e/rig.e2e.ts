@@ -2,11 +2,11 @@
 // caller's directory through and adds nothing to stdout; the control plane behaves like a real
 // one; cert-manager's webhook, Pebble and BIND answer on the rig's addresses.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { E2E_SH, ROOT, env, getJson, id, inRig, kubectl, kubectlTry, list, waitFor } from './rig.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('e2e:exec', () => {
   it('passes stdin, stdout, stderr and the exit code through, and prints nothing of its own', async () => {
@@ -15,7 +15,7 @@ describe('e2e:exec', () => {
   });
 
   it('runs in the caller\'s directory (INIT_CWD), as pnpm passes it', async () => {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'e2e-cwd-')));
+    const dir = realpathSync(tempDir('e2e-cwd-'));
     expect((await inRig('pwd', [], { cwd: dir })).stdout).toBe(`${dir}\n`);
   });
 

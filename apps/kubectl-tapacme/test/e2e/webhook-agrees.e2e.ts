@@ -4,14 +4,14 @@
 // solvers that invalid-solver is held to offline (packages/core/test/solver-verdicts.json) is held
 // to the real webhook here; and `fix --dry-run=server` reports a denial per issuer with the
 // webhook's own message.
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Obj } from './rig.js';
 import { E2E_SH, ROOT, apply, docs, env, id, inRig, kubectl, tapacme } from './rig.js';
 import { run } from '../live/cluster/helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const VERSION = '1.11';
 const CORPUS = process.env['TAPACME_CORPUS'] ?? join(ROOT, '..', 'shared', 'corpus');
@@ -105,7 +105,7 @@ describe(`invalid-solver and cert-manager v1.11.5's webhook give the same verdic
       apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: `e2e-verdict-${i}` },
       spec: { acme: { server: env('TAPACME_E2E_ACME_SERVER'), privateKeySecretRef: { name: 'k' }, solvers: [r.solver] } },
     }));
-    const dir = mkdtempSync(join(tmpdir(), 'e2e-verdicts-'));
+    const dir = tempDir('e2e-verdicts-');
     const file = join(dir, 'issuers.yaml');
     writeFileSync(file, issuers.map((o) => JSON.stringify(o)).join('\n---\n'));
     const check = await tapacme(['check', file, '--cert-manager-version', VERSION, '-o', 'json']);
@@ -173,7 +173,7 @@ describe('every issuer that fix writes is accepted by cert-manager\'s webhook', 
 
   for (const [what, flags] of Object.entries(CONFIGS)) {
     it(`fix ${what}`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'e2e-fix-'));
+      const dir = tempDir('e2e-fix-');
       const copies = fixtures.map((f, i) => {
         const to = join(dir, `${i}-${basename(f)}`);
         copyFileSync(f, to);

@@ -3,9 +3,8 @@
 // Each gets a kubeconfig that points the CLI at it. Everything listens on 127.0.0.1.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 
@@ -195,8 +194,4 @@ export class FaultProxy {
   stop(): void {
     this.child.kill('SIGTERM');
   }
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }

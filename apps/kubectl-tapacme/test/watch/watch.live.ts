@@ -1,12 +1,12 @@
 // `kubectl tapacme watch` against the real kube-apiserver of tools/cluster (its own state dir, see
 // scripts/test-watch.sh, because one test restarts the API server). Order matters: the suite runs top to bottom.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { Api, apply, certificate, clusterIssuer, kubectl, namespace, REPO, run, SA, unique, until, WatchProcess } from './helpers.js';
 import type { Obj } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ISSUER = unique('le');
 const LEASE_NS = unique('watch-system');
@@ -170,7 +170,7 @@ spec:
       const conditions = ((crd?.['status'] as Obj | undefined)?.['conditions'] as { type: string; status: string }[] | undefined) ?? [];
       return conditions.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
     }, 60_000, 'the Kyverno CRD Established');
-    const tmp = mkdtempSync(join(tmpdir(), 'tapacme-emit-'));
+    const tmp = tempDir('tapacme-emit-');
     writeFileSync(join(tmp, 'issuer.yaml'), clusterIssuer(ISSUER));
     const emitted = await run(process.execPath, [`${REPO}apps/kubectl-tapacme/dist/kubectl-tapacme.cjs`, 'fix', '-f', join(tmp, 'issuer.yaml'), '--emit', 'kyverno', '--output-dir', join(tmp, 'out')]);
     expect(emitted.code, emitted.stderr).toBe(0);

@@ -8,7 +8,8 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminConfig, tempDir } from '../fault-proxies.js';
+import { AdminConfig } from '../fault-proxies.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import type { Obj } from './helpers.js';
 import { APP, SA, apply, env, getJson, id, kubectl, tapacme } from './helpers.js';
 

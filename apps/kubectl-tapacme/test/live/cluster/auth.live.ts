@@ -1,16 +1,16 @@
 // Credentials beyond client certificates: a bearer token from --token, and an exec credential plugin,
 // which goes through @kubernetes/client-node, imported lazily inside the one CommonJS bundle.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Obj } from './helpers.js';
 import { apply, env, id, kubectl, stats, tapacme } from './helpers.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const run = id();
 const NS = `a${run}`;
-const dir = mkdtempSync(join(tmpdir(), 'tapacme-auth-'));
+const dir = tempDir('tapacme-auth-');
 let token = '';
 
 beforeAll(async () => {

@@ -6,7 +6,8 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { AdminConfig, tempDir } from '../fault-proxies.js';
+import { AdminConfig } from '../fault-proxies.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import type { Obj } from './helpers.js';
 import { env, id, kubectl, run, tapacme } from './helpers.js';
 

@@ -1,12 +1,12 @@
 // Connection problems end with a message that says what to do and nothing written: exit code 2 for a
 // configuration to fix, 1 for a server that still does not answer after the retries.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { env, tapacme } from './helpers.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tapacme-errors-'));
+const dir = tempDir('tapacme-errors-');
 
 describe('connection errors', () => {
   it('no kubeconfig at all: a clear error, not localhost:8080', async () => {

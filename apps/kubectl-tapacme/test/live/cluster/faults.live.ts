@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminConfig, FaultProxy, Toxiproxy, tempDir } from '../fault-proxies.js';
+import { AdminConfig, FaultProxy, Toxiproxy } from '../fault-proxies.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import type { Obj, Run } from './helpers.js';
 import { APP, CLI, SA, apply, controllerDeployment, env, getJson, id, tapacme } from './helpers.js';
 

@@ -1,11 +1,11 @@
 // The plugin as users run it: `kubectl tapacme ...` through the real kubectl, found on PATH.
-import { mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, apply, controllerDeployment, env, id, run } from './helpers.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-const bin = mkdtempSync(join(tmpdir(), 'tapacme-plugin-'));
+const bin = tempDir('tapacme-plugin-');
 const PATH = [bin, dirname(process.execPath), dirname(env('TAPACME_KUBECTL')), '/usr/bin', '/bin'].join(':');
 const kubectl = (args: string[]): ReturnType<typeof run> => run(env('TAPACME_KUBECTL'), args, { env: { PATH, KUBECONFIG: env('KUBECONFIG') } });
 const CI = `plugin-${id()}`;

@@ -7,7 +7,8 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminConfig, freePort, need, tempDir } from '../fault-proxies.js';
+import { AdminConfig, freePort, need } from '../fault-proxies.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import type { Run } from './helpers.js';
 import { CLI, env, run } from './helpers.js';
 

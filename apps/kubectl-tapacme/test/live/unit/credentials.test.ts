@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { needsClientNode, staticCredentials, validateCredentials } from '../../../src/cluster/credentials.js';
 import type { ResolvedConfig } from '../../../src/cluster/kubeconfig.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tapacme-creds-'));
+const dir = tempDir('tapacme-creds-');
 const config = (cluster: Record<string, unknown>, user: Record<string, unknown>): ResolvedConfig => ({
   kubeconfig: { clusters: [{ name: 'c', cluster: { server: 'https://x', ...cluster } }], users: [{ name: 'u', user }], contexts: [] },
   contextName: 'ctx', clusterName: 'c', userName: 'u', server: 'https://x', namespace: 'default', namespaceExplicit: false, asGroups: [], timeoutMs: 0, source: 't', inCluster: false,

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KubeconfigError, parseRequestTimeout, resolveConfig } from '../../../src/cluster/kubeconfig.js';
 import type { ConnectionFlags, LoadEnv, ResolvedConfig } from '../../../src/cluster/kubeconfig.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tapacme-kubeconfig-'));
+const dir = tempDir('tapacme-kubeconfig-');
 function file(name: string, text: string): string {
   const p = join(dir, name);
   mkdirSync(join(p, '..'), { recursive: true });
