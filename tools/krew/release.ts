@@ -13,7 +13,6 @@
 process.env['TZ'] = 'UTC'; // zip stores local times: keep the archives the same everywhere
 
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,10 +21,10 @@ import type { ArchiveEntry } from './lib/archive.ts';
 import { completionScript } from './lib/completion-script.ts';
 import { renderManifest } from './lib/manifest.ts';
 import { ensureRcodesign } from './lib/codesign.ts';
-import { ensureNode } from './lib/node-bin.ts';
+import { buildExecutable, smokeTest } from './lib/executable.ts';
 import { ensureNpmTools } from './lib/npm-tools.ts';
+import { sourceDate } from './lib/source-date.ts';
 import { log, run, which } from './lib/run.ts';
-import { makeExecutable, prepareBlob } from './lib/sea.ts';
 import { archiveName, completeName, exeName, platforms, targets } from './lib/targets.ts';
 import type { Target } from './lib/targets.ts';
 
@@ -47,14 +46,6 @@ function selectedTargets(): Target[] {
   return targets.filter((t) => ids.includes(t.id));
 }
 
-function sourceDate(): Date {
-  const env = process.env['SOURCE_DATE_EPOCH'];
-  if (env) return new Date(Number(env) * 1000);
-  const r = spawnSync('git', ['log', '-1', '--format=%ct'], { cwd: root, encoding: 'utf8' });
-  const t = Number(r.stdout.trim());
-  return new Date((Number.isFinite(t) && t > 0 ? t : 315532800) * 1000);
-}
-
 function ensureOsslsigncode(): void {
   if (which('osslsigncode')) return;
   if (process.getuid?.() === 0 && which('apt-get')) {
@@ -70,21 +61,13 @@ function sha256(path: string): string {
 }
 
 async function buildTarget(t: Target, tools: string, date: Date, signer: () => string): Promise<string> {
-  const runtime = ensureNode(t.runtime, t.blobBuilder);
-  const builder = ensureNode(t.blobBuilder);
   const work = join(out, 'build', t.id);
-  mkdirSync(work, { recursive: true });
-  const blob = prepareBlob({ builderNode: builder.bin, bundle, useCodeCache: t.useCodeCache, workDir: join(work, 'blob') });
+  const { exe, runtimeLicense, signature } = await buildExecutable(t, { bundle, work, tools, signer });
   const stage = join(work, 'stage');
-  mkdirSync(stage, { recursive: true });
-  const exe = join(stage, exeName(t));
-  const rcodesign = t.os === 'darwin' ? signer() : undefined;
-  const signature = await makeExecutable({ target: t, runtime: runtime.bin, blob, out: exe, tools, ...(rcodesign ? { rcodesign } : {}) });
-
   const complete = join(stage, completeName(t));
   writeFileSync(complete, completionScript(t.os), { mode: 0o755 });
   copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
-  copyFileSync(runtime.license, join(stage, 'LICENSE-node'));
+  copyFileSync(runtimeLicense, join(stage, 'LICENSE-node'));
   const entries: ArchiveEntry[] = [
     { path: exe, name: exeName(t), executable: true },
     { path: complete, name: completeName(t), executable: true },
@@ -96,14 +79,6 @@ async function buildTarget(t: Target, tools: string, date: Date, signer: () => s
   else writeTarGz(archive, entries, date);
   log(`${t.id}: ${exeName(t)} ${mib(statSync(exe).size)}, ${relative(root, archive)} ${mib(statSync(archive).size)} (node ${t.runtime.version}${t.useCodeCache ? ', code cache' : ''}${signature ? `, ${signature}` : ''})`);
   return exe;
-}
-
-/** The host's executable must answer --version with the package version, without complaints. */
-function smokeTest(exe: string): void {
-  const r = spawnSync(exe, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: '/usr/bin:/bin' } });
-  if (r.status !== 0 || r.stdout.trim() !== cliPkg.version || r.stderr.trim() !== '') {
-    throw new Error(`${exe} --version: exit ${r.status}, stdout ${JSON.stringify(r.stdout)}, stderr ${JSON.stringify(r.stderr)}`);
-  }
 }
 
 async function main(): Promise<void> {
@@ -120,11 +95,11 @@ async function main(): Promise<void> {
   // Built (once, minutes of cargo) only when the first macOS target needs it.
   let rcodesign: string | undefined;
   const signer = (): string => (rcodesign ??= ensureRcodesign());
-  const date = sourceDate();
+  const date = sourceDate(root);
   const exes = new Map<string, string>();
   for (const t of chosen) exes.set(t.id, await buildTarget(t, tools, date, signer));
   const host = exes.get('linux-amd64');
-  if (host && process.platform === 'linux' && process.arch === 'x64') smokeTest(host);
+  if (host && process.platform === 'linux' && process.arch === 'x64') smokeTest(host, cliPkg.version);
 
   const byId = new Map(chosen.map((t) => [t.id, t]));
   const listed = platforms.filter((p) => byId.has(p.target));
