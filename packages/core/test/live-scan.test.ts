@@ -280,13 +280,14 @@ describe('scanCluster: no fix needed', () => {
   it('when solver Pods pulled the image without any pull secret', () => {
     const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: cm-acme-http-solver-ok, namespace: app, labels: {acme.cert-manager.io/http01-solver: "true"}}\nspec: {containers: [{name: c, image: ${SOLVER_IMAGE}}]}\nstatus: {containerStatuses: [{name: c, imageID: "${REGISTRY}/tap/x@sha256:1", state: {running: {}}}]}`;
     const { report } = scanCluster(snapshot(docs(controllerYaml(), ...base, pod)));
-    expect(report.noFixNeeded).toEqual({ reason: `solver Pods pulled their image from ${REGISTRY} without any pull secret`, evidence: ['Pod app/cm-acme-http-solver-ok'] });
+    expect(report.noFixNeeded).toMatchObject({ reason: `solver Pods pulled their image from ${REGISTRY} without any pull secret`, evidence: [`Pod app/cm-acme-http-solver-ok (${SOLVER_IMAGE})`], strength: 'weak' });
   });
   it('when other Pods run images from that registry without any pull secret', () => {
     const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec: {containers: [{name: c, image: ${REGISTRY}/apps/web:1}]}\nstatus: {containerStatuses: [{name: c, imageID: x, state: {running: {}}}]}`;
     const { report } = scanCluster(snapshot(docs(controllerYaml(), ...base, pod)));
     expect(report.noFixNeeded?.reason).toBe(`nodes pull from ${REGISTRY} without credentials: Pods run images from it without any pull secret`);
     expect(report.noFixNeeded?.evidence).toEqual([`Pod shop/web (${REGISTRY}/apps/web:1)`]);
+    expect(report.noFixNeeded?.strength).toBe('weak');
   });
   it('but not from Pods that carry pull secrets, or run images from elsewhere', () => {
     const withSecret = `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop}\nspec: {imagePullSecrets: [{name: r}], containers: [{name: c, image: ${REGISTRY}/apps/web:1}]}\nstatus: {containerStatuses: [{name: c, imageID: x, state: {running: {}}}]}`;

@@ -10,20 +10,26 @@ export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
  * are never looked at beyond deciding that an entry exists.
  */
 export function dockerConfigRegistries(type: string, data: Readonly<Record<string, unknown>>): { registries: string[]; error?: string } {
+  const { entries, error } = dockerConfigEntries(type, data);
+  return { registries: Object.keys(entries), ...(error ? { error } : {}) };
+}
+
+/** The registry entries of a pull secret's docker config ({} and why, when it cannot be read). */
+export function dockerConfigEntries(type: string, data: Readonly<Record<string, unknown>>): { entries: Record<string, unknown>; error?: string } {
   const field = type === DOCKER_CFG_TYPE ? '.dockercfg' : '.dockerconfigjson';
   const raw = data[field];
-  if (typeof raw !== 'string') return { registries: [], error: `has no ${field} key` };
+  if (typeof raw !== 'string') return { entries: {}, error: `has no ${field} key` };
   let parsed: unknown;
   try {
     parsed = JSON.parse(decodeBase64(raw));
   } catch {
-    return { registries: [], error: `${field} is not valid base64-encoded JSON` };
+    return { entries: {}, error: `${field} is not valid base64-encoded JSON` };
   }
-  if (!isObj(parsed)) return { registries: [], error: `${field} is not a JSON object` };
+  if (!isObj(parsed)) return { entries: {}, error: `${field} is not a JSON object` };
   const auths = type === DOCKER_CFG_TYPE ? parsed : parsed['auths'];
-  if (auths === undefined) return { registries: [] };
-  if (!isObj(auths)) return { registries: [], error: `${field} "auths" is not a JSON object` };
-  return { registries: Object.keys(auths) };
+  if (auths === undefined) return { entries: {} };
+  if (!isObj(auths)) return { entries: {}, error: `${field} "auths" is not a JSON object` };
+  return { entries: auths };
 }
 
 interface CredentialKey {
@@ -81,7 +87,7 @@ export function coveringKey(keys: readonly string[], image: ImageRef): string | 
 }
 
 /** Base64 to UTF-8 without Node's Buffer, so the editor's web build can use this too. */
-function decodeBase64(b64: string): string {
+export function decodeBase64(b64: string): string {
   const binary = atob(b64.replace(/\s+/g, ''));
   return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }

@@ -5,7 +5,7 @@ export { scanCluster, formatPath } from './scan.js';
 export type { ScanContext, ScanOptions, ScanResult } from './scan.js';
 export { CertificateChains, conditionOf } from './certificate-chain.js';
 export type {
-  CertificateChainReport, ConditionReport, EvidenceReport, FailureReport, IssuerReport, LiveFinding, LiveRuleId, NamespaceReport, NoFixNeeded, ProblemReport, PullSecretReport, ScanReport,
+  CertificateChainReport, ConditionReport, EvidenceReport, FailureReport, IssuerReport, LiveFinding, LiveRuleId, NamespaceReport, NoFixNeeded, ProblemReport, PullSecretCheck, PullSecretReport, ScanReport,
   ServiceAccountReport, SolverReport,
 } from './report.js';
 export { compactor } from './compact.js';
@@ -22,6 +22,11 @@ export type { ImageRef } from './image-ref.js';
 export { DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE, coveringKey, credentialCovers, dockerConfigRegistries } from './docker-config.js';
 export { FIELD_MANAGER, PLACEHOLDER_DOCKER_CONFIG, parseFixPullSecretSource, planFix, reconcileOp, selectIssuers } from './plan.js';
 export type { ApiOp, FixPlan, OpAction, OpIntent, PlanOptions, FixPullSecretSource } from './plan.js';
+export { applyPullSecretChecks, secretsToVerify } from './pull-secret-checks.js';
+export {
+  MANIFEST_ACCEPT, credentialsFor, manifestUrl, parseWwwAuthenticate, pingUrl, pullScope, registryApiHost, registryErrorCodes, tokenUrl, verdictOfStatus,
+} from './registry-auth.js';
+export type { AuthChallenge, RegistryCredential } from './registry-auth.js';
 export { dns01References } from './secret-refs.js';
 export type { DnsReference } from './secret-refs.js';
 export { http01PodConfigs } from './solver-config.js';

@@ -1,5 +1,4 @@
 import { validateDns01Block } from '../dns01/validate-dns01.js';
-import { isDns1123Label, isDns1123Subdomain } from '../model/dns1123.js';
 import { issuerKey } from '../model/issuer.js';
 import type { ManifestObject } from '../model/manifest-object.js';
 import { asString, getIn, isObj } from '../model/value.js';
@@ -9,30 +8,20 @@ import type { Settings } from '../settings.js';
 import { DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE } from './docker-config.js';
 import type { NoFixNeeded, ScanReport } from './report.js';
 import type { ScanContext } from './scan.js';
+import { knownBadPullSecret } from './pull-secret-checks.js';
+import { parseFixPullSecretSource } from './pull-secret-source.js';
+import type { FixPullSecretSource } from './pull-secret-source.js';
 import { dns01References } from './secret-refs.js';
 import { http01PodConfigs } from './solver-config.js';
 import { SECRETGEN_PLACEHOLDER_ANNOTATION } from './summarize.js';
 import { controllerReads } from './version-skew.js';
 
+export { parseFixPullSecretSource };
+export type { FixPullSecretSource };
+
 export const FIELD_MANAGER = 'kubectl-tapacme';
 /** "{}\n": the empty docker config secretgen-controller fills in. */
 export const PLACEHOLDER_DOCKER_CONFIG = 'e30K';
-
-export type FixPullSecretSource =
-  | { type: 'auto' }
-  | { type: 'existing' }
-  | { type: 'placeholder' }
-  | { type: 'copy'; namespace: string; name: string };
-
-/** Parse `existing`, `placeholder` or `copy:NAMESPACE/NAME`. */
-export function parseFixPullSecretSource(text: string | undefined): FixPullSecretSource | { error: string } {
-  if (text === undefined || text === '' || text === 'auto') return { type: 'auto' };
-  if (text === 'existing' || text === 'placeholder') return { type: text };
-  const m = /^copy:([^/]*)\/([^/]*)$/.exec(text);
-  const [namespace, name] = [m?.[1] ?? '', m?.[2] ?? ''];
-  if (m && isDns1123Label(namespace) && isDns1123Subdomain(name)) return { type: 'copy', namespace, name };
-  return { error: `--pull-secret-source must be existing, placeholder or copy:NAMESPACE/NAME, got "${text}"` };
-}
 
 export interface PlanOptions {
   strategy: 'serviceaccount' | 'dns01';
@@ -204,6 +193,9 @@ function planServiceAccounts(plan: FixPlan, report: ScanReport, context: ScanCon
         continue;
       }
       const secretOp = pullSecretOp(ns, pullSecret, source, options, context);
+      // A Secret fix leaves as it is must work, or the fixed solver Pod still cannot pull.
+      const bad = secretOp.action === 'unchanged' && context.pullNeedsCredentials ? knownBadPullSecret(nsr, context.index.secret(ns, pullSecret), context) : undefined;
+      if (bad) Object.assign(secretOp, { action: 'blocked', reason: bad });
       if (!nsOps.has(secretOp.id)) nsOps.set(secretOp.id, secretOp);
       deps.push(secretOp.id);
       for (const name of names) {

@@ -10,6 +10,7 @@ export type LiveRuleId =
   | 'solver-pull-secret-wrong-type'
   | 'solver-pull-secret-not-filled'
   | 'solver-pull-secret-wrong-registry'
+  | 'solver-pull-secret-rejected'
   | 'solver-image-pull-failed'
   | 'solver-pod-forbidden'
   | 'challenge-pending'
@@ -78,6 +79,21 @@ export interface CertificateChainReport {
   challenges: { name: string; type: string | null; state: string | null; reason: string | null }[];
 }
 
+/** What is known of one pull secret's credentials for the solver image's registry. */
+export interface PullSecretCheck {
+  secret: string;
+  /**
+   * authenticated: the registry let its credentials pull the solver image; rejected: 401; forbidden: 403 (known user,
+   * no pull on that repository); not-found: 404 with them; no-credentials: it has none for that registry (not sent);
+   * unreadable: missing, not a docker config, or unreadable (not sent); error: the registry could not be asked.
+   */
+  verdict: 'authenticated' | 'rejected' | 'forbidden' | 'not-found' | 'no-credentials' | 'unreadable' | 'error';
+  /** registry: asked with --verify-pull-secrets; events: a solver Pod carrying it was refused by the registry. */
+  source: 'registry' | 'events';
+  /** In words, without any secret data: the status, the Pod, the registry's error code. */
+  detail: string;
+}
+
 export interface NamespaceReport {
   name: string;
   evidence: EvidenceReport[];
@@ -87,6 +103,8 @@ export interface NamespaceReport {
   serviceAccount: ServiceAccountReport | null;
   failures: FailureReport[];
   problems: ProblemReport[];
+  /** Pull secrets known to work or fail for the solver image's registry (registry answers, or the Pods' pull failures). */
+  pullSecretChecks?: PullSecretCheck[];
 }
 
 export interface SolverReport {
@@ -130,6 +148,13 @@ export interface LiveFinding {
 export interface NoFixNeeded {
   reason: string;
   evidence: string[];
+  /**
+   * How much the evidence proves. strong: a Pod with imagePullPolicy Always pulled from the registry without credentials;
+   * weak: only IfNotPresent (or digest-pinned) Pods, which a node starts from its cache without asking the registry.
+   * Absent for cert-manager's public default image.
+   */
+  strength?: 'strong' | 'weak';
+  strengthReason?: string;
 }
 
 export interface ScanReport {

@@ -9,13 +9,15 @@ import type { Settings } from '../settings.js';
 import { dns01Providers } from '../dns01/registry.js';
 import { certManagerReport, solverImageReport } from './cert-manager.js';
 import { DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE, coveringKey } from './docker-config.js';
-import { parseImageRef } from './image-ref.js';
 import type { ImageRef } from './image-ref.js';
 import type {
-  EvidenceReport, FailureReport, IssuerReport, LiveFinding, LiveRuleId, NamespaceReport, NoFixNeeded, ProblemReport, PullSecretReport, ScanReport,
+  EvidenceReport, FailureReport, IssuerReport, LiveFinding, LiveRuleId, NamespaceReport, ProblemReport, PullSecretCheck, PullSecretReport, ScanReport,
   ServiceAccountReport, SolverReport,
 } from './report.js';
 import type { LiveSnapshot, PodSummary, SecretSummary } from './snapshot.js';
+import { pullsWithoutSecrets } from './no-fix-needed.js';
+import { issuerNeedsFix } from './pull-secret-checks.js';
+import { podEventMessages, refusedCheck, refusedMessage, refusedPullSecrets } from './pull-refused.js';
 import { SnapshotIndex, challengeIssuerKey, serviceAccountPullSecrets } from './snapshot-index.js';
 import { http01PodConfigs, isAcmeIssuer } from './solver-config.js';
 import { fieldsIgnoredByController, servedPodTemplateFieldsIgnored } from './version-skew.js';
@@ -88,7 +90,7 @@ export function scanCluster(snapshot: LiveSnapshot, options: ScanOptions = {}): 
   issuers.sort((a, b) => issuerKeyOf(a).localeCompare(issuerKeyOf(b)));
   const issuerByKey = new Map(issuers.map((i) => [issuerKeyOf(i), i]));
   const consumers = certificateConsumers([...snapshot.issuers, ...snapshot.certificates, ...snapshot.ingresses, ...snapshot.gateways, ...snapshot.challenges]);
-  const failures = attributeFailures(snapshot, index, issuerByKey, consumers);
+  const failures = attributeFailures(snapshot, index, issuerByKey, consumers, registryKnown ? imageRef : undefined);
 
   const findings: LiveFinding[] = [];
   for (const f of analyzeObjects(issuers, options.settings)) {
@@ -142,7 +144,7 @@ export function scanCluster(snapshot: LiveSnapshot, options: ScanOptions = {}): 
     for (const ns of [...perNs.keys()].filter((n) => n !== '').sort()) {
       const problems: Problem[] = [];
       const serviceAccount = configs.length > 0 ? configs.map((c) => serviceAccountIn(ns, c, ctx, problems))[0] ?? null : null;
-      const nsFailures = failures.byIssuerNs.get(`${key}\u0000${ns}`) ?? { failures: [], problems: [] };
+      const nsFailures = failures.byIssuerNs.get(`${key}\u0000${ns}`) ?? { failures: [], problems: [], checks: [] };
       problems.push(...nsFailures.problems);
       const unique = dedupeProblems(problems);
       namespaces.push({
@@ -152,12 +154,12 @@ export function scanCluster(snapshot: LiveSnapshot, options: ScanOptions = {}): 
         serviceAccount,
         failures: nsFailures.failures,
         problems: unique.map(({ rule, severity, message }) => ({ rule, severity, message })),
+        ...(nsFailures.checks.length > 0 ? { pullSecretChecks: nsFailures.checks } : {}),
       });
       for (const p of unique) {
         findings.push({ rule: p.rule, severity: p.severity, message: p.message, apiVersion: p.object.apiVersion, kind: p.object.kind, name: p.object.name ?? null, namespace: p.object.namespace ?? null, path: null, issuer: key });
       }
     }
-    const offlineErrors = findings.some((f) => f.issuer === key && f.severity === 'error' && f.rule === 'http01-solver-missing-service-account');
     reports.push({
       kind: issuer.kind as IssuerReport['kind'],
       name: issuer.name ?? '',
@@ -166,7 +168,7 @@ export function scanCluster(snapshot: LiveSnapshot, options: ScanOptions = {}): 
       ready: conditionOf(issuer, 'Ready'),
       solvers: solverReports(issuer),
       namespaces,
-      needsFix: offlineErrors || namespaces.some((n) => n.problems.some((p) => p.severity === 'error' && p.rule !== 'challenge-pending')),
+      needsFix: issuerNeedsFix(findings, key, namespaces),
     });
   }
 
@@ -196,27 +198,6 @@ interface NsContext {
   registryKnown: boolean;
   pullNeedsCredentials: boolean;
   podTemplatePullSecrets: boolean;
-}
-
-/** Pods from the solver image's registry that were pulled without any pull secret: the nodes can pull from it. */
-function pullsWithoutSecrets(pods: readonly PodSummary[], solverPods: readonly PodSummary[], image: ImageRef): NoFixNeeded | null {
-  const solverOk = solverPods.filter((p) => p.imagePullSecrets.length === 0 && p.containers.some((c) => c.imageID && sameRegistry(c.image, image)));
-  if (solverOk.length > 0) {
-    return {
-      reason: `solver Pods pulled their image from ${image.registry} without any pull secret`,
-      evidence: solverOk.slice(0, 5).map((p) => `Pod ${p.namespace}/${p.name}`),
-    };
-  }
-  const others = pods.filter((p) => p.imagePullSecrets.length === 0 && p.containers.some((c) => (c.imageID || c.running) && sameRegistry(c.image, image)));
-  if (others.length === 0) return null;
-  return {
-    reason: `nodes pull from ${image.registry} without credentials: Pods run images from it without any pull secret`,
-    evidence: others.slice(0, 5).map((p) => `Pod ${p.namespace}/${p.name} (${p.containers.find((c) => sameRegistry(c.image, image))?.image ?? ''})`),
-  };
-}
-
-function sameRegistry(image: string, ref: ImageRef): boolean {
-  return parseImageRef(image)?.registry === ref.registry;
 }
 
 function evidenceOf(list: readonly ConsumerEvidence[]): EvidenceReport[] {
@@ -343,16 +324,18 @@ function solverReports(issuer: ManifestObject): SolverReport[] {
 }
 
 interface Attributed {
-  byIssuerNs: Map<string, { failures: FailureReport[]; problems: Problem[] }>;
+  byIssuerNs: Map<string, { failures: FailureReport[]; problems: Problem[]; checks: PullSecretCheck[] }>;
   unattributed: (FailureReport & { namespace: string })[];
 }
 
 /** Solver Pods, Challenges and Events, matched to the issuer whose challenge they belong to. */
-function attributeFailures(snapshot: LiveSnapshot, index: SnapshotIndex, issuers: ReadonlyMap<string, ManifestObject>, consumers: ReadonlyMap<string, ReadonlyMap<string, unknown>>): Attributed {
+function attributeFailures(
+  snapshot: LiveSnapshot, index: SnapshotIndex, issuers: ReadonlyMap<string, ManifestObject>, consumers: ReadonlyMap<string, ReadonlyMap<string, unknown>>, image: ImageRef | undefined,
+): Attributed {
   const byIssuerNs: Attributed['byIssuerNs'] = new Map();
   const unattributed: Attributed['unattributed'] = [];
   const http01Issuers = [...issuers.entries()].filter(([, i]) => http01PodConfigs(i).length > 0);
-  const add = (issuer: string | undefined, ns: string, failure: FailureReport, problem?: Omit<Problem, 'object'> & { object: ObjectRef }): void => {
+  const add = (issuer: string | undefined, ns: string, failure: FailureReport, problem?: Problem, check?: PullSecretCheck): void => {
     // A Pod or Event without a known Challenge belongs to the one HTTP01 issuer used in its namespace, if there is exactly one.
     let key = issuer && issuers.has(issuer) ? issuer : undefined;
     if (!key) {
@@ -365,9 +348,10 @@ function attributeFailures(snapshot: LiveSnapshot, index: SnapshotIndex, issuers
     }
     const k = `${key}\u0000${ns}`;
     let entry = byIssuerNs.get(k);
-    if (!entry) byIssuerNs.set(k, (entry = { failures: [], problems: [] }));
+    if (!entry) byIssuerNs.set(k, (entry = { failures: [], problems: [], checks: [] }));
     if (!entry.failures.some((f) => f.kind === failure.kind && f.name === failure.name && f.message === failure.message)) entry.failures.push(failure);
     if (problem) entry.problems.push(problem);
+    if (check && !entry.checks.some((c) => c.secret === check.secret)) entry.checks.push(check);
   };
   const podIssuer = (p: PodSummary): string | undefined => {
     for (const uid of p.ownerUids) {
@@ -377,6 +361,7 @@ function attributeFailures(snapshot: LiveSnapshot, index: SnapshotIndex, issuers
     return undefined;
   };
 
+  const podMessages = podEventMessages(snapshot.events);
   for (const p of index.solverPods) {
     const identity = { serviceAccountName: p.serviceAccountName ?? 'default', imagePullSecrets: p.imagePullSecrets };
     let pullFailed = false;
@@ -388,6 +373,15 @@ function attributeFailures(snapshot: LiveSnapshot, index: SnapshotIndex, issuers
         rule: 'solver-image-pull-failed', severity: 'error', object: { apiVersion: 'v1', kind: 'Pod', name: p.name, namespace: p.namespace },
         message: `namespace "${p.namespace}": solver Pod ${p.name} cannot pull ${c.image} (${c.waitingReason})${c.waitingMessage ? `: ${c.waitingMessage}` : ''}`,
       });
+      // The registry refused the credentials the Pod carried: a wrong password, not a missing secret.
+      const refused = image ? refusedPullSecrets(p, [message, ...(podMessages.get(`${p.namespace}/${p.name}`) ?? [])], index, image) : undefined;
+      for (const secret of refused?.secrets ?? []) {
+        if (!refused || !image) continue;
+        add(podIssuer(p), p.namespace, { kind: 'Pod', name: p.name, reason: c.waitingReason, message, ...identity }, {
+          rule: 'solver-pull-secret-rejected', severity: 'error', object: { apiVersion: 'v1', kind: 'Secret', name: secret, namespace: p.namespace },
+          message: refusedMessage(p.namespace, p.name, secret, refused, image),
+        }, refusedCheck(p.name, secret, refused));
+      }
     }
     // A solver Pod that is not running yet (not scheduled, or waiting for another reason) is
     // evidence too: it shows the identity and pull secrets the Pod will pull with.

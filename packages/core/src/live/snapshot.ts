@@ -43,6 +43,8 @@ export interface SecretSummary {
 export interface ContainerSummary {
   name: string;
   image: string;
+  /** As the API server defaulted it: Always, IfNotPresent or Never. */
+  imagePullPolicy?: string;
   /** Set once the image was pulled (kubelet reports the resolved image ID). */
   imageID?: string;
   running: boolean;

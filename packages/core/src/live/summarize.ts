@@ -115,6 +115,8 @@ function containerSummaries(spec: Obj, status: Obj): ContainerSummary[] {
     const name = asString(c['name']) ?? '';
     const cs = statuses.get(name);
     const summary: ContainerSummary = { name, image: asString(c['image']) ?? '', running: isObj(getIn(cs, ['state', 'running'])) };
+    const policy = asString(c['imagePullPolicy']);
+    if (policy) summary.imagePullPolicy = policy;
     const imageID = asString(cs?.['imageID']);
     if (imageID) summary.imageID = imageID;
     const waiting = getIn(cs, ['state', 'waiting']);
