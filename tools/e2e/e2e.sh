@@ -12,10 +12,13 @@
 #   e2e.sh env [--json]          print the rig's environment as export lines (or JSON)
 #   e2e.sh status                exit 0 when every part is up
 #   e2e.sh build                 only build the binaries into the cache
+#   e2e.sh node-credentials on|off  restart the node with (or without) registry credentials of
+#                                its own, as integrated GKE/AKS/EKS nodes have
 #
 # Environment:
 #   TAPACME_E2E_DIR        state folder (default <repo>/.test-e2e)
 #   TAPACME_E2E_CRDS       cert-manager CRDs to serve: v1.11.0 (default, as TAP 1.5) or v1.21.1
+#   TAPACME_E2E_NODE_CREDENTIALS  on: start the node with its own registry credentials (default off)
 #   TAPACME_CACHE          binary cache root (default ${XDG_CACHE_HOME:-~/.cache}/tapacme)
 set -euo pipefail
 
@@ -506,6 +509,7 @@ write_env() {
     printf 'export TAPACME_E2E_REGISTRY_CA=%q\n' "$pki/ca.crt"
     printf 'export TAPACME_E2E_PULL_SECRET=%q\n' "$pull_secret_ref"
     printf 'export TAPACME_E2E_NODE=%q\n' "$node_name"
+    printf 'export TAPACME_E2E_NODE_CREDENTIALS=%q\n' "$(node_credentials)"
   } > "$tmp"
   mv -f "$tmp" "$state/env"
 }
@@ -590,6 +594,7 @@ start_all() {
   start_in_ns named "$(command -v named)" -g -c "$state/bind/named.conf"
 
   start_registry
+  printf '%s\n' "${TAPACME_E2E_NODE_CREDENTIALS:-off}" > "$state/node-credentials"
   start_node
 
   write_pebble_config
@@ -634,7 +639,7 @@ stop_all() {
   stop_node_state
   if [ -d "$cluster_dir" ]; then TAPACME_CLUSTER_DIR="$cluster_dir" bash "$cluster_sh" down 7>&- 2>&1 | sed 's/^/  /' >&2 || true; fi
   pidfile_stop "$state/netns.pid" sleep
-  rm -f "$state/env" "$state/crds" "$state/apiserver.sock"
+  rm -f "$state/env" "$state/crds" "$state/apiserver.sock" "$state/node-credentials"
 }
 
 with_lock() {
@@ -713,5 +718,6 @@ case "$cmd" in
     ;;
   status) if ready; then log "up"; else log "down"; exit 1; fi ;;
   build) build_all ;;
-  *) sed -n '7,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  node-credentials) with_lock; ready || die "the rig is not up (pnpm e2e:up)"; switch_node_credentials "${1:-}" ;;
+  *) sed -n '7,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

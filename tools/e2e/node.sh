@@ -55,6 +55,7 @@ auth:
     path: $d/htpasswd
 CFG
   chmod 600 "$d/config.yml"
+  write_docker_config
   start_in_ns registry "$node_bin/e2e-registry" serve "$d/config.yml"
 }
 
@@ -73,13 +74,18 @@ push_solver_image() {
     > "$state/registry/solver-image" 2>> "$logs/setup.log" || { tail -n 5 "$logs/setup.log" >&2; return 1; }
 }
 
+# The registry's credentials as a docker config.json (mode 600): the pull Secret's content, and
+# the node's own credentials when they are switched on.
+write_docker_config() {
+  local d="$state/registry" auth
+  auth="$(printf '%s:%s' "$registry_user" "$(cat "$d/password")" | base64 -w0)"
+  (umask 077 && printf '{"auths":{"%s":{"username":"%s","password":"%s","auth":"%s"}}}' \
+    "$registry_host" "$registry_user" "$(cat "$d/password")" "$auth" > "$d/dockerconfig.json")
+}
+
 # The pull Secret TAP users have (tap-install/tap-registry), as kubernetes.io/dockerconfigjson.
 apply_pull_secret() {
-  local d="$state/registry" ns="${pull_secret_ref%%/*}" name="${pull_secret_ref#*/}" auth
-  auth="$(printf '%s:%s' "$registry_user" "$(cat "$d/password")" | base64 -w0)"
-  printf '{"auths":{"%s":{"username":"%s","password":"%s","auth":"%s"}}}' \
-    "$registry_host" "$registry_user" "$(cat "$d/password")" "$auth" > "$d/dockerconfig.json"
-  chmod 600 "$d/dockerconfig.json"
+  local d="$state/registry" ns="${pull_secret_ref%%/*}" name="${pull_secret_ref#*/}"
   { k create namespace "$ns" --dry-run=client -o yaml | k apply --server-side --field-manager=tapacme-e2e -f - &&
     k -n "$ns" create secret generic "$name" --type=kubernetes.io/dockerconfigjson \
       --from-file=.dockerconfigjson="$d/dockerconfig.json" --dry-run=client -o yaml |
@@ -87,14 +93,31 @@ apply_pull_secret() {
     { tail -n 5 "$logs/setup.log" >&2; return 1; }
 }
 
+# Integrated nodes (GKE, AKS, EKS) pull from their cloud's registry with credentials of their
+# own; "on" gives the node the registry's docker config.json, tried after the Pod's pull secrets.
+node_credentials() { cat "$state/node-credentials" 2>/dev/null || echo off; }
+
 start_node() {
-  local d
+  local d creds=()
   d="$(node_state)"
   mkdir -p "$d"
   client_cert node "/O=system:masters/CN=system:node:$node_name"
   component_kubeconfig node "system:node:$node_name"
+  [ "$(node_credentials)" = on ] && creds=(-node-credentials "$state/registry/dockerconfig.json")
   start_in_ns node "$node_bin/e2e-node" -kubeconfig "$state/node.kubeconfig" -name "$node_name" -dir "$d" \
-    -registry-ca "$pki/ca.crt" -ingress-addr "$ingress_ip:80" -kubelet-version "$k8s_version"
+    -registry-ca "$pki/ca.crt" -ingress-addr "$ingress_ip:80" -kubelet-version "$k8s_version" "${creds[@]}"
+}
+
+# Restart only the node process, with or without its own credentials. Its Pods are stopped and
+# started again (virtual-kubelet hands the Pods bound to the node to the new process).
+switch_node_credentials() { # on|off
+  case "$1" in on | off) ;; *) die "node-credentials: on or off, not ${1:-nothing}" ;; esac
+  printf '%s\n' "$1" > "$state/node-credentials"
+  pidfile_stop "$state/node.pid" e2e-node
+  start_node
+  wait_for "the node" 60 node grep -q "node $node_name ready" "$logs/node.log" || return 1
+  write_env
+  log "node credentials $1"
 }
 
 node_ready() {

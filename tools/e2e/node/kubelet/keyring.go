@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -26,6 +27,9 @@ type Credential struct {
 type Keyring struct {
 	index []string
 	creds map[string][]Credential
+	// node: the node's own credentials, looked up after the Pod's (kubelet's UnionDockerKeyring
+	// of the Pod's secrets and the node's config.json or credential provider).
+	node *Keyring
 }
 
 // entry is one registry of a docker config: either username and password or "auth"
@@ -78,19 +82,55 @@ func SecretsKeyring(secrets []*corev1.Secret) (*Keyring, []error) {
 		default:
 			continue
 		}
-		for loc, e := range entries {
-			c, err := e.credential()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("secret %s/%s, registry %q: %w", s.Namespace, s.Name, loc, err))
-				continue
-			}
-			k.add(loc, c)
-		}
+		errs = append(errs, k.addEntries(entries, fmt.Sprintf("secret %s/%s", s.Namespace, s.Name))...)
 	}
-	// Reverse order, as kubelet sorts its index: more specific locations come first.
-	sort.Sort(sort.Reverse(sort.StringSlice(k.index)))
+	k.sort()
 	return k, errs
 }
+
+// NodeKeyring reads a docker config.json ({"auths": {...}}) as kubelet reads the node's
+// /var/lib/kubelet/config.json: what integrated nodes (GKE, AKS, EKS) pull with when the Pod's
+// own secrets give nothing that works. It is read again for each Pod, as the file may change.
+func NodeKeyring(path string) (*Keyring, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cfg struct {
+		Auths map[string]entry `json:"auths"`
+	}
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	k := &Keyring{creds: map[string][]Credential{}}
+	if errs := k.addEntries(cfg.Auths, path); len(errs) > 0 {
+		return nil, errs[0]
+	}
+	k.sort()
+	return k, nil
+}
+
+// WithNode returns the keyring with the node's credentials tried after its own.
+func (k *Keyring) WithNode(node *Keyring) *Keyring {
+	k.node = node
+	return k
+}
+
+func (k *Keyring) addEntries(entries map[string]entry, from string) []error {
+	var errs []error
+	for loc, e := range entries {
+		c, err := e.credential()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s, registry %q: %w", from, loc, err))
+			continue
+		}
+		k.add(loc, c)
+	}
+	return errs
+}
+
+// Reverse order, as kubelet sorts its index: more specific locations come first.
+func (k *Keyring) sort() { sort.Sort(sort.Reverse(sort.StringSlice(k.index))) }
 
 func (k *Keyring) add(loc string, c Credential) {
 	value := loc
@@ -116,6 +156,9 @@ func (k *Keyring) Lookup(repo string) []Credential {
 		if URLsMatch(key, repo) {
 			out = append(out, k.creds[key]...)
 		}
+	}
+	if k.node != nil {
+		out = append(out, k.node.Lookup(repo)...)
 	}
 	return out
 }
@@ -151,4 +194,17 @@ func splitHost(hostport string) ([]string, string) {
 		host, port = hostport, ""
 	}
 	return strings.Split(host, "."), port
+}
+
+// nodeKeyring reads the node's credentials file for each Pod; nil when the node has none.
+func (p *Provider) nodeKeyring() *Keyring {
+	if p.NodeCredentials == "" {
+		return nil
+	}
+	k, err := NodeKeyring(p.NodeCredentials)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "node credentials: %v\n", err)
+		return nil
+	}
+	return k
 }

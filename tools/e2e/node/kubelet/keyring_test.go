@@ -2,6 +2,8 @@ package kubelet
 
 import (
 	"encoding/base64"
+	"os"
+	"path/filepath"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -66,5 +68,30 @@ func TestSecretsKeyringRejectsBadAuth(t *testing.T) {
 	_, errs := SecretsKeyring([]*corev1.Secret{secret("bad", corev1.SecretTypeDockerConfigJson, corev1.DockerConfigJsonKey, `{"auths":{"r.test":{"auth":"not base64!"}}}`)})
 	if len(errs) != 1 {
 		t.Fatalf("want an error for undecodable auth, got %v", errs)
+	}
+}
+
+func TestNodeCredentialsComeAfterThePodsOwn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(path, []byte(`{"auths":{"registry.tapacme-e2e.test":{"username":"node","password":"n"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := &Provider{NodeCredentials: path}
+	pod, _ := SecretsKeyring([]*corev1.Secret{secret("s", corev1.SecretTypeDockerConfigJson, corev1.DockerConfigJsonKey,
+		`{"auths":{"registry.tapacme-e2e.test":{"username":"pod","password":"wrong"}}}`)})
+	got := pod.WithNode(p.nodeKeyring()).Lookup("registry.tapacme-e2e.test/tap/x")
+	if len(got) != 2 || got[0].Username != "pod" || got[1].Username != "node" {
+		t.Errorf("Lookup = %v, want the Pod's credential, then the node's", got)
+	}
+	// Without secrets the node's credentials alone; for another registry none.
+	empty, _ := SecretsKeyring(nil)
+	if got := empty.WithNode(p.nodeKeyring()).Lookup("registry.tapacme-e2e.test/tap/x"); len(got) != 1 {
+		t.Errorf("node credentials only: %v", got)
+	}
+	if got := empty.WithNode(p.nodeKeyring()).Lookup("quay.io/jetstack/x"); len(got) != 0 {
+		t.Errorf("node credentials for another registry: %v", got)
+	}
+	if (&Provider{}).nodeKeyring() != nil || (&Provider{NodeCredentials: path + ".missing"}).nodeKeyring() != nil {
+		t.Error("a node without a credentials file (or with a missing one) has no node keyring")
 	}
 }

@@ -40,6 +40,7 @@ type Provider struct {
 	// there on APIHost:APIPort and forwards to APIAddr in its own.
 	APIHost, APIPort, APIAddr string
 	Backoff                   *flowcontrol.Backoff
+	NodeCredentials           string // the node's own docker config.json, tried after the Pod's secrets; empty: none
 
 	mu     sync.Mutex
 	pods   map[string]*podState
@@ -426,7 +427,7 @@ func (p *Provider) keyring(ctx context.Context, pod *corev1.Pod) (*Keyring, erro
 	for _, e := range errs {
 		fmt.Fprintf(os.Stderr, "pull secrets of %s/%s: %v\n", pod.Namespace, pod.Name, e)
 	}
-	return k, nil
+	return k.WithNode(p.nodeKeyring()), nil
 }
 
 // start runs one container of a pulled image.

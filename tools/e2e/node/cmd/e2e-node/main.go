@@ -46,6 +46,7 @@ func run() error {
 	caFile := flag.String("registry-ca", "", "PEM file of CAs that registries' TLS certificates chain to")
 	ingress := flag.String("ingress-addr", "", "serve the cluster's Ingresses on this address (host:port), empty for none")
 	version := flag.String("kubelet-version", "v0.0.0", "the version the Node reports")
+	nodeCreds := flag.String("node-credentials", "", "docker config.json of the node's own registry credentials (as an integrated GKE, AKS or EKS node has), tried after the Pod's pull secrets")
 	flag.Parse()
 	if *dir == "" {
 		return fmt.Errorf("-dir is required")
@@ -90,6 +91,7 @@ func run() error {
 	rec := eb.NewRecorder(scheme.Scheme, corev1.EventSource{Component: "kubelet", Host: *name})
 	provider := kubelet.NewProvider(client, rec, &kubelet.Puller{Transport: transport, Dir: *dir + "/images"}, logDir)
 	provider.APIHost, provider.APIPort, provider.APIAddr = apiHost, apiPort, apiURL.Host
+	provider.NodeCredentials = *nodeCreds
 
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer cancel()
