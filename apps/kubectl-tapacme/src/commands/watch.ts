@@ -25,7 +25,7 @@ function watchFlags(): FlagSpec[] {
     { name: 'retry-period', type: 'string', placeholder: 'DURATION', defaultValue: '2s', describe: 'how often to try to acquire or renew the Lease', group: HA },
     { name: 'health-addr', type: 'string', placeholder: 'ADDR', defaultValue: '127.0.0.1:8081', describe: '/healthz and /readyz: HOST:PORT, :PORT for every interface, 0 for a free port, off for none', group: HA },
     { name: 'print-deployment', type: 'boolean', describe: 'print Namespace, ServiceAccount, least-privilege RBAC and a Deployment that run the watch in the cluster, and exit', group: DEPLOY },
-    { name: 'image', type: 'string', placeholder: 'IMAGE', describe: 'container image with kubectl-tapacme (default: ghcr.io/tapacme/kubectl-tapacme:<version>)', group: DEPLOY },
+    { name: 'image', type: 'string', placeholder: 'IMAGE', describe: 'container image with kubectl-tapacme, by tag or by digest (default: ghcr.io/tapacme/kubectl-tapacme:<version>; a bare sha256:DIGEST pins that repository)', group: DEPLOY },
     { name: 'image-pull-secret', type: 'string', placeholder: 'NAME', describe: 'pull secret for that image, in the deployment namespace', group: DEPLOY },
     { name: 'deployment-namespace', type: 'string', placeholder: 'NAMESPACE', defaultValue: 'tapacme-system', describe: 'namespace to run the watch in', group: DEPLOY },
     { name: 'replicas', type: 'string', placeholder: 'N', defaultValue: '2', describe: 'replicas (one leads, the others wait)', group: DEPLOY },

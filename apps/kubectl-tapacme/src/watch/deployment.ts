@@ -10,9 +10,9 @@ import { ExitCode } from '../exit-codes.js';
 import type { Io } from '../output/io.js';
 import { UsageError } from '../usage-error.js';
 import { VERSION } from '../version.js';
+import { imageReference } from './image-reference.js';
 import type { Obj } from '../json-object.js';
 
-export const DEFAULT_IMAGE_REPOSITORY = 'ghcr.io/tapacme/kubectl-tapacme';
 const NAME = 'tapacme-watch';
 const HEALTH_PORT = 8081;
 
@@ -128,7 +128,7 @@ export function printDeployment(args: ParsedArgs, io: Io): number {
   const sa = args.string('service-account') ?? DEFAULT_SERVICE_ACCOUNT;
   const o: DeploymentOptions = {
     namespace: args.string('deployment-namespace') ?? 'tapacme-system',
-    image: args.string('image') ?? `${DEFAULT_IMAGE_REPOSITORY}:${VERSION}`,
+    image: imageReference(args.string('image')),
     replicas,
     issuers: args.positionals,
     serviceAccountNames: [...new Set([sa, ...args.strings('solver-service-account')])],
