@@ -60,7 +60,7 @@ nice -n 10 bash tools/e2e/e2e.sh build > .test-output/e2e-build.log 2>&1 &
 
 run_tier unit unit
 run_tier harness harness
-for tier in cluster krew policies watch vscode e2e; do
+for tier in cluster krew image policies watch vscode e2e; do
   script="scripts/test-$tier.sh"
   if [ -x "$script" ]; then
     run_tier "$tier" "$script"
