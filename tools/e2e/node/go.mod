@@ -3,6 +3,7 @@ module tapacme/tools/e2e/node
 go 1.26.0
 
 require (
+	github.com/cyphar/filepath-securejoin v0.2.4
 	github.com/distribution/distribution/v3 v3.1.2
 	github.com/google/go-containerregistry v0.22.1
 	github.com/virtual-kubelet/virtual-kubelet v1.14.1

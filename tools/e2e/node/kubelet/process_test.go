@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,16 +21,65 @@ import (
 )
 
 // The test binary doubles as a container entrypoint: with KUBELET_TEST_SERVE set it answers
-// HTTP on that address with what it sees (uid, an env var, its args).
+// HTTP on that address with what it sees (uid, an env var, its args), reads and writes files
+// for /read and /write, and answers /ready and /live by files in /data. As "probe FILE" it is an
+// exec probe that passes while FILE exists. As root the tests run in a mount namespace of their
+// own, so nothing they mount outlives them.
 func TestMain(m *testing.M) {
+	if len(os.Args) == 3 && os.Args[1] == "probe" {
+		if _, err := os.Stat(os.Args[2]); err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if addr := os.Getenv("KUBELET_TEST_SERVE"); addr != "" {
-		_ = http.ListenAndServe(addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			_, root := os.Stat("/proc/1")
-			fmt.Fprintf(w, "uid=%d gid=%d env=%s args=%s hostproc=%v", os.Getuid(), os.Getgid(), os.Getenv("SOLVER_DOMAIN"), strings.Join(os.Args[1:], ","), root == nil)
-		}))
+		_ = http.ListenAndServe(addr, http.HandlerFunc(serveTest))
 		os.Exit(2)
 	}
+	if os.Getuid() == 0 && os.Getenv("KUBELET_TEST_MOUNTNS") == "" {
+		cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
+		cmd.Env = append(os.Environ(), "KUBELET_TEST_MOUNTNS=1")
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+		cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS} // and "/" made private
+		if err := cmd.Run(); err != nil {
+			if ee, ok := err.(*exec.ExitError); ok {
+				os.Exit(ee.ExitCode())
+			}
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
+}
+
+func serveTest(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query().Get("path")
+	switch r.URL.Path {
+	case "/write":
+		if err := os.WriteFile(q, []byte("written"), 0o644); err != nil {
+			fmt.Fprint(w, err)
+			return
+		}
+		fmt.Fprint(w, "ok")
+	case "/read":
+		b, err := os.ReadFile(q)
+		if err != nil {
+			fmt.Fprint(w, err)
+			return
+		}
+		w.Write(b) //nolint:errcheck
+	case "/ready", "/live":
+		_, ready := os.Stat("/data/ready")
+		_, dead := os.Stat("/data/dead")
+		if (r.URL.Path == "/ready" && ready != nil) || (r.URL.Path == "/live" && dead == nil) {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	default:
+		_, root := os.Stat("/proc/1")
+		fmt.Fprintf(w, "uid=%d gid=%d env=%s args=%s hostproc=%v", os.Getuid(), os.Getgid(), os.Getenv("SOLVER_DOMAIN"), strings.Join(os.Args[1:], ","), root == nil)
+	}
 }
 
 func bptr(b bool) *bool   { return &b }
@@ -76,25 +127,31 @@ func TestArgvAsKubernetes(t *testing.T) {
 	}
 }
 
-// Start runs the entrypoint chrooted, as the given user, in a network namespace of its own
-// that only DialInNetns reaches. Needs root (chroot, setuid, namespaces).
-func TestStartRunsChrootedInItsOwnNetworkNamespace(t *testing.T) {
+// staticSelf is this test binary, which must be static to run chrooted; it needs root too.
+func staticSelf(t *testing.T) string {
+	t.Helper()
 	if os.Getuid() != 0 {
-		t.Skip("needs root")
+		t.Skip("needs root (chroot, setuid, namespaces, mounts)")
 	}
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f, err := elf.Open(self); err == nil {
+		defer f.Close()
 		for _, p := range f.Progs {
 			if p.Type == elf.PT_INTERP {
-				f.Close()
 				t.Skip("the test binary is dynamically linked; run with CGO_ENABLED=0")
 			}
 		}
-		f.Close()
 	}
+	return self
+}
+
+// selfRoot is a root filesystem holding this test binary as /bin/solver.
+func selfRoot(t *testing.T) string {
+	t.Helper()
+	self := staticSelf(t)
 	root := t.TempDir()
 	if err := os.Chmod(root, 0o755); err != nil {
 		t.Fatal(err)
@@ -109,6 +166,13 @@ func TestStartRunsChrootedInItsOwnNetworkNamespace(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "bin/solver"), data, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	return root
+}
+
+// Start runs the entrypoint chrooted, as the given user, in a network namespace of its own
+// that only DialInNetns reaches. Needs root (chroot, setuid, namespaces).
+func TestStartRunsChrootedInItsOwnNetworkNamespace(t *testing.T) {
+	root := selfRoot(t)
 	addr := "127.0.0.1:18089"
 	proc, err := Start(root, []string{"/bin/solver", "--domain=x.test"}, []string{"KUBELET_TEST_SERVE=" + addr, "SOLVER_DOMAIN=x.test"}, "/", 1000, 1001, io.Discard)
 	if err != nil {

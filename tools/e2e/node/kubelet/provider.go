@@ -3,9 +3,7 @@ package kubelet
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -41,6 +39,14 @@ type Provider struct {
 	APIHost, APIPort, APIAddr string
 	Backoff                   *flowcontrol.Backoff
 	NodeCredentials           string // the node's own docker config.json, tried after the Pod's secrets; empty: none
+	// Client reads ConfigMaps and Secrets for volumes and requests ServiceAccount tokens.
+	Client kubernetes.Interface
+	// PodDir holds each Pod's volumes (<uid>/volumes) and its containers' roots (rootfs/).
+	PodDir string
+	// RefreshEvery is how often projected volumes are written again (kubelet: its sync period).
+	RefreshEvery time.Duration
+	// TokenRefreshAt overrides kubelet's rule for when a token is requested again (tests).
+	TokenRefreshAt func(iat, exp time.Time) time.Time
 
 	mu     sync.Mutex
 	pods   map[string]*podState
@@ -52,14 +58,15 @@ type podState struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	procs  map[string]*Process
+	vols   *Volumes
 }
 
 // NewProvider makes a Provider with kubelet's backoff.
-func NewProvider(client kubernetes.Interface, rec record.EventRecorder, puller *Puller, logDir string) *Provider {
+func NewProvider(client kubernetes.Interface, rec record.EventRecorder, puller *Puller, logDir, podDir string) *Provider {
 	get := func(ctx context.Context, ns, name string) (*corev1.Secret, error) {
 		return client.CoreV1().Secrets(ns).Get(ctx, name, metav1.GetOptions{})
 	}
-	return &Provider{GetSecret: get, Recorder: rec, Puller: puller, LogDir: logDir,
+	return &Provider{GetSecret: get, Recorder: rec, Puller: puller, LogDir: logDir, Client: client, PodDir: podDir, RefreshEvery: time.Minute,
 		Backoff: flowcontrol.NewBackOff(backOffPeriod, maxBackOff), pods: map[string]*podState{}}
 }
 
@@ -99,12 +106,18 @@ func (p *Provider) CreatePod(_ context.Context, pod *corev1.Pod) error {
 	p.pods[key(pod.Namespace, pod.Name)] = st
 	p.mu.Unlock()
 	p.publish(st)
-	var wg sync.WaitGroup
-	for i := range pod.Spec.Containers {
-		wg.Add(1)
-		go func() { defer wg.Done(); p.runContainer(ctx, st, i) }()
-	}
-	go func() { wg.Wait(); close(st.done) }()
+	go func() {
+		defer close(st.done)
+		if !p.mountVolumes(ctx, st) {
+			return
+		}
+		var wg sync.WaitGroup
+		for i := range pod.Spec.Containers {
+			wg.Add(1)
+			go func() { defer wg.Done(); p.runContainer(ctx, st, i) }()
+		}
+		wg.Wait()
+	}()
 	return nil
 }
 
@@ -126,6 +139,7 @@ func (p *Provider) DeletePod(_ context.Context, pod *corev1.Pod) error {
 	}
 	p.stopPod(st, grace)
 	<-st.done
+	p.unmountVolumes(st)
 	p.mu.Lock()
 	delete(p.pods, key(pod.Namespace, pod.Name))
 	final := st.pod.DeepCopy()
@@ -261,87 +275,6 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// runContainer pulls the container's image and runs it, until the Pod is deleted.
-func (p *Provider) runContainer(ctx context.Context, st *podState, i int) {
-	pod := st.pod.DeepCopy()
-	c := pod.Spec.Containers[i]
-	backoffKey := fmt.Sprintf("%s_%s", pod.UID, c.Image)
-	var img *Image
-	for img == nil {
-		var err error
-		img, err = p.ensureImage(ctx, st, i, pod, &c, backoffKey)
-		if ctx.Err() != nil {
-			return
-		}
-		// Kubelet syncs the Pod again right away: the backoff check then reports ImagePullBackOff.
-		if err != nil && !sleep(ctx, 100*time.Millisecond) {
-			return
-		}
-	}
-	restarts := int32(0)
-	crashKey := fmt.Sprintf("%s_%s_crash", pod.UID, c.Name)
-	for {
-		proc, err := p.start(st, pod, &c, img)
-		if err != nil {
-			p.event(pod, c.Name, corev1.EventTypeWarning, "Failed", "Error: "+err.Error())
-			p.setContainer(st, i, func(cs *corev1.ContainerStatus) {
-				cs.State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CreateContainerConfigError", Message: err.Error()}}
-			})
-			if !sleep(ctx, backOffPeriod) {
-				return
-			}
-			continue
-		}
-		started := metav1.Now()
-		p.event(pod, c.Name, corev1.EventTypeNormal, "Started", fmt.Sprintf("Started container %s", c.Name))
-		p.mu.Lock()
-		st.procs[c.Name] = proc
-		p.mu.Unlock()
-		p.setContainer(st, i, func(cs *corev1.ContainerStatus) {
-			cs.State = corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: started}}
-			cs.Ready, cs.Started, cs.RestartCount = true, ptr(true), restarts
-			cs.ImageID, cs.ContainerID = img.Digest, fmt.Sprintf("tapacme-e2e://%d", proc.Pid())
-		})
-		select {
-		case <-ctx.Done():
-			return
-		case <-proc.Done():
-		}
-		code := int32(proc.ExitCode())
-		p.mu.Lock()
-		delete(st.procs, c.Name)
-		p.mu.Unlock()
-		term := &corev1.ContainerStateTerminated{ExitCode: code, StartedAt: started, FinishedAt: metav1.Now(), Reason: "Completed"}
-		if code != 0 {
-			term.Reason = "Error"
-		}
-		policy := pod.Spec.RestartPolicy
-		if policy == corev1.RestartPolicyNever || (policy == corev1.RestartPolicyOnFailure && code == 0) {
-			p.setContainer(st, i, func(cs *corev1.ContainerStatus) { cs.State, cs.Ready = corev1.ContainerState{Terminated: term}, false })
-			p.mu.Lock()
-			st.pod.Status.Phase = corev1.PodSucceeded
-			if code != 0 {
-				st.pod.Status.Phase = corev1.PodFailed
-			}
-			p.mu.Unlock()
-			p.publish(st)
-			return
-		}
-		p.Backoff.Next(crashKey, time.Now())
-		wait := p.Backoff.Get(crashKey)
-		restarts++
-		p.event(pod, c.Name, corev1.EventTypeWarning, "BackOff", fmt.Sprintf("Back-off restarting failed container %s in pod %s_%s(%s)", c.Name, pod.Name, pod.Namespace, pod.UID))
-		p.setContainer(st, i, func(cs *corev1.ContainerStatus) {
-			cs.State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff",
-				Message: fmt.Sprintf("back-off %s restarting failed container=%s pod=%s_%s(%s)", wait, c.Name, pod.Name, pod.Namespace, pod.UID)}}
-			cs.LastTerminationState, cs.Ready, cs.RestartCount = corev1.ContainerState{Terminated: term}, false, restarts
-		})
-		if !sleep(ctx, wait) {
-			return
-		}
-	}
-}
-
 func ptr[T any](v T) *T { return &v }
 
 // ensureImage is kubelet's EnsureImageExists: while in backoff it reports ImagePullBackOff;
@@ -430,68 +363,6 @@ func (p *Provider) keyring(ctx context.Context, pod *corev1.Pod) (*Keyring, erro
 	return k.WithNode(p.nodeKeyring()), nil
 }
 
-// start runs one container of a pulled image.
-func (p *Provider) start(st *podState, pod *corev1.Pod, c *corev1.Container, img *Image) (*Process, error) {
-	uid, gid, err := ContainerUser(pod, c, img.Config.User)
-	if err != nil {
-		return nil, err
-	}
-	env := map[string]string{}
-	var order []string
-	set := func(k, v string) {
-		if _, ok := env[k]; !ok {
-			order = append(order, k)
-		}
-		env[k] = v
-	}
-	for _, kv := range img.Config.Env {
-		k, v, _ := strings.Cut(kv, "=")
-		set(k, v)
-	}
-	set("HOSTNAME", pod.Name)
-	if p.APIHost != "" {
-		set("KUBERNETES_SERVICE_HOST", p.APIHost)
-		set("KUBERNETES_SERVICE_PORT", p.APIPort)
-		set("KUBERNETES_PORT", "tcp://"+p.APIHost+":"+p.APIPort)
-	}
-	// virtual-kubelet has resolved valueFrom (downward API, Secrets, ConfigMaps) into value.
-	for _, e := range c.Env {
-		set(e.Name, expand(e.Value, env))
-	}
-	argv, err := Argv(c, img, env)
-	if err != nil {
-		return nil, err
-	}
-	list := make([]string, 0, len(order))
-	for _, k := range order {
-		list = append(list, k+"="+env[k])
-	}
-	workDir := c.WorkingDir
-	if workDir == "" {
-		workDir = img.Config.WorkingDir
-	}
-	p.event(pod, c.Name, corev1.EventTypeNormal, "Created", fmt.Sprintf("Created container: %s", c.Name))
-	var log io.Writer = io.Discard
-	if p.LogDir != "" {
-		f, err := os.OpenFile(filepath.Join(p.LogDir, fmt.Sprintf("%s_%s_%s.log", pod.Namespace, pod.Name, c.Name)), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-		if err == nil {
-			defer f.Close()
-			log = f
-		}
-	}
-	proc, err := Start(img.Rootfs, argv, list, workDir, uid, gid, log)
-	if err != nil {
-		return nil, err
-	}
-	if p.APIAddr != "" {
-		if err := p.forwardAPI(proc); err != nil {
-			proc.Stop(0)
-			return nil, err
-		}
-	}
-	return proc, nil
-}
-
 // StopAll stops every Pod's processes, for the node's shutdown.
 func (p *Provider) StopAll(grace time.Duration) {
 	p.mu.Lock()
@@ -502,6 +373,8 @@ func (p *Provider) StopAll(grace time.Duration) {
 	p.mu.Unlock()
 	for _, st := range all {
 		p.stopPod(st, grace)
+		<-st.done
+		p.unmountVolumes(st)
 	}
 }
 

@@ -89,7 +89,7 @@ func run() error {
 	// Events as kubelet records them: source component "kubelet", host the node.
 	eb := record.NewBroadcaster()
 	rec := eb.NewRecorder(scheme.Scheme, corev1.EventSource{Component: "kubelet", Host: *name})
-	provider := kubelet.NewProvider(client, rec, &kubelet.Puller{Transport: transport, Dir: *dir + "/images"}, logDir)
+	provider := kubelet.NewProvider(client, rec, &kubelet.Puller{Transport: transport, Dir: *dir + "/images"}, logDir, *dir+"/pods")
 	provider.APIHost, provider.APIPort, provider.APIAddr = apiHost, apiPort, apiURL.Host
 	provider.NodeCredentials = *nodeCreds
 
