@@ -56,6 +56,11 @@ export function scanOnlyFlags(): FlagSpec[] {
   return [
     { name: 'solver-image', type: 'string', placeholder: 'IMAGE', describe: 'the ACME solver image, when the cert-manager controller cannot be read (default: its --acme-http01-solver-image)' },
     { name: 'chunk-size', type: 'string', placeholder: 'N', describe: 'page size of every list (default: per kind; 0: no paging)' },
+    {
+      name: 'verify-pull-secrets', type: 'boolean',
+      describe: 'ask the solver image\'s registry whether each namespace\'s pull secrets may pull it, as kubelet would (their credentials go to that registry only; needs get on secrets)',
+    },
+    { name: 'registry-ca-file', type: 'string', placeholder: 'FILE', describe: 'PEM file of CAs for the registry\'s TLS, with --verify-pull-secrets (added to Node\'s own and NODE_EXTRA_CA_CERTS)' },
   ];
 }
 

@@ -19,6 +19,7 @@ export function scanJson(report: ScanReport, readWarnings: readonly string[]): R
         serviceAccount: n.serviceAccount,
         problems: n.problems,
         failures: n.failures,
+        ...(n.pullSecretChecks ? { pullSecretChecks: n.pullSecretChecks } : {}),
       })),
       apiVersion: i.apiVersion,
       needsFix: i.needsFix,
@@ -62,7 +63,11 @@ export function renderScanText(report: ScanReport, readWarnings: readonly string
   const source = img.source === 'controller-flag' ? 'controller flag' : img.source === 'option' ? '--solver-image' : img.source === 'default' ? 'cert-manager default' : 'unknown: controller not found';
   out.push(`${s.bold('solver image')} ${img.image} (${source})`);
   for (const w of [...readWarnings, ...report.warnings]) out.push(`${s.yellow('warning:')} ${w}`);
-  if (report.noFixNeeded) out.push(`${s.green('no fix needed:')} ${report.noFixNeeded.reason} (${report.noFixNeeded.evidence.join(', ')})`);
+  const nfn = report.noFixNeeded;
+  if (nfn) {
+    out.push(`${s.green('no fix needed:')} ${nfn.reason} (${nfn.evidence.join(', ')})`);
+    if (nfn.strength) out.push(`  ${nfn.strength === 'strong' ? s.green('strong evidence:') : s.yellow('weak evidence:')} ${nfn.strengthReason ?? ''}`);
+  }
   out.push('');
   if (report.issuers.length === 0) out.push('No ACME issuers.');
   for (const i of report.issuers) {
@@ -79,6 +84,12 @@ export function renderScanText(report: ScanReport, readWarnings: readonly string
     const troubled = i.namespaces.filter((n) => n.problems.length > 0 || n.failures.length > 0);
     const healthy = i.namespaces.filter((n) => n.problems.length === 0 && n.failures.length === 0);
     out.push(`  ${i.namespaces.length} namespace${i.namespaces.length === 1 ? '' : 's'} obtain certificates from it${troubled.length > 0 ? `, ${troubled.length} with problems` : ''}`);
+    const asked = i.namespaces.filter((n) => n.pullSecretChecks?.some((c) => c.source === 'registry'));
+    if (asked.length > 0) {
+      const pulls = asked.filter(authenticates).map((n) => n.name);
+      const fails = asked.filter((n) => !authenticates(n)).map((n) => n.name);
+      out.push(`  registry check: ${pulls.length} namespace${pulls.length === 1 ? '' : 's'} authenticate${pulls.length > 0 ? ` (${listed(pulls)})` : ''}, ${fails.length} do${fails.length === 1 ? 'es' : ''} not${fails.length > 0 ? ` (${listed(fails)})` : ''}`);
+    }
     for (const n of troubled) out.push(...namespaceLines(n, s));
     if (healthy.length > 0) {
       const names = healthy.slice(0, HEALTHY_SHOWN).map((n) => n.name).join(', ');
@@ -97,6 +108,16 @@ export function renderScanText(report: ScanReport, readWarnings: readonly string
   return `${out.join('\n')}\n`;
 }
 
+/** The solver Pod would pull there: a secret it carries authenticated with the registry. */
+function authenticates(n: NamespaceReport): boolean {
+  const carried = new Set(n.serviceAccount?.imagePullSecrets.map((p) => p.name) ?? []);
+  return (n.pullSecretChecks ?? []).some((c) => c.source === 'registry' && c.verdict === 'authenticated' && carried.has(c.secret));
+}
+
+function listed(names: readonly string[]): string {
+  return `${names.slice(0, HEALTHY_SHOWN).join(', ')}${names.length > HEALTHY_SHOWN ? ` and ${names.length - HEALTHY_SHOWN} more` : ''}`;
+}
+
 function namespaceLines(n: NamespaceReport, s: Style): string[] {
   const ev = n.evidence.map((e) => `${e.kind} ${e.name}${e.via === 'annotation' ? ' (annotation)' : ''}`).join(', ');
   const lines = [`    ${s.bold(n.name)}  ${s.dim(ev)}`];
@@ -105,6 +126,8 @@ function namespaceLines(n: NamespaceReport, s: Style): string[] {
     const secrets = sa.imagePullSecrets.map((p) => `${p.name}${!p.exists ? ' (missing)' : !p.dockerConfigJson ? ' (not dockerconfigjson)' : p.coversRegistry === false ? ' (other registry)' : ''}`);
     lines.push(`      ServiceAccount ${sa.name}${sa.configured ? '' : ' (default: the issuer names none)'}: ${sa.exists ? `exists${secrets.length > 0 ? `, pull secrets ${secrets.join(', ')}` : ', no pull secrets'}` : 'missing'}`);
   }
+  const checks = n.pullSecretChecks ?? [];
+  if (checks.length > 0) lines.push(`      pull secrets against the registry: ${checks.map((c) => `${c.secret} ${c.verdict === 'authenticated' ? s.green(c.verdict) : s.red(c.verdict)} (${c.source === 'registry' ? c.detail : `from ${c.detail}`})`).join('; ')}`);
   for (const p of n.problems) lines.push(`      ${sev(s, p.severity)} ${p.rule}: ${p.message}`);
   for (const c of n.certificates) lines.push(...certificateLines(c, s));
   for (const f of n.failures) {

@@ -1,7 +1,7 @@
 // `fix` against a live cluster: scan, plan, then print, dry-run or apply the plan.
 import { createInterface } from 'node:readline/promises';
 import { DEFAULT_SERVICE_ACCOUNT } from '@tapacme/core';
-import { parseFixPullSecretSource, planFix, scanCluster } from '@tapacme/core/live';
+import { parseFixPullSecretSource, planFix, scanCluster, selectIssuers } from '@tapacme/core/live';
 import type { ApiOp, FixPlan, PlanOptions } from '@tapacme/core/live';
 import { stringify } from 'yaml';
 import type { ParsedArgs } from '../args.js';
@@ -20,6 +20,8 @@ import { readSnapshot } from './read-snapshot.js';
 import { printStats } from './stats.js';
 import { RESOURCES, resourceOfKind } from './resources.js';
 import type { Obj } from '../json-object.js';
+import { registryOptions, verifyPullSecrets } from '../registry/verify-pull-secrets.js';
+import type { RegistryOptions } from '../registry/registry-client.js';
 
 const FILE_ONLY = ['write', 'diff', 'emit-service-account', 'recursive'];
 
@@ -41,6 +43,8 @@ export async function runClusterFix(args: ParsedArgs, io: Io): Promise<number> {
   if ('error' in source) throw new UsageError(source.error);
   if (settings.strategy === 'dns01' && args.has('pull-secret-source')) throw new UsageError('--pull-secret-source goes with --strategy serviceaccount');
   if (output && source.type === 'copy') throw new UsageError('-o with --pull-secret-source copy:... would print registry credentials; use placeholder or existing for manifests');
+  const registry = registryOptions(args); // refuses --registry-ca-file without --verify-pull-secrets
+  const verify = args.bool('verify-pull-secrets') ? registry : undefined;
 
   let client: KubeClient | undefined;
   try {
@@ -68,7 +72,7 @@ export async function runClusterFix(args: ParsedArgs, io: Io): Promise<number> {
         options.copySource = { type, data: (src['data'] ?? {}) as Record<string, string> };
       }
       return options;
-    }, { solverImage: args.string('solver-image'), certManagerVersion: certManagerVersionFlag(args) }, io);
+    }, { solverImage: args.string('solver-image'), certManagerVersion: certManagerVersionFlag(args), verify }, io);
     if (plan.errors.length > 0) {
       for (const e of plan.errors) io.err(`${io.errStyle.red('error:')} ${e}\n`);
       io.err('Nothing was changed.\n');
@@ -236,7 +240,7 @@ async function scanAndPlan(
   client: KubeClient,
   chunkSize: number | undefined,
   makeOptions: () => Promise<PlanOptions>,
-  versions: { solverImage: string | undefined; certManagerVersion: string | undefined },
+  versions: { solverImage: string | undefined; certManagerVersion: string | undefined; verify: RegistryOptions | undefined },
   io: Io,
 ): Promise<{ plan: FixPlan; options: PlanOptions }> {
   const { snapshot, warnings } = await readSnapshot(client, chunkSize !== undefined ? { chunkSize } : {});
@@ -245,5 +249,11 @@ async function scanAndPlan(
   const { report, context } = scanCluster(snapshot, { ...(solverImage ? { solverImage } : {}), ...(certManagerVersion ? { certManagerVersion } : {}) });
   for (const w of report.warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
   const options = await makeOptions();
+  if (versions.verify && options.strategy === 'serviceaccount') {
+    // Only the namespaces this fix would touch, and the pull secret it would leave in place there.
+    const { keys } = selectIssuers(report, context, options.issuers ?? [], options.namespace);
+    const verified = await verifyPullSecrets(client, report, context, { registry: versions.verify, issuerKeys: keys, ...(options.pullSecretName ? { also: options.pullSecretName } : {}) });
+    for (const w of verified.warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
+  }
   return { plan: planFix(report, context, options), options };
 }

@@ -11,11 +11,13 @@ import { stringify } from 'yaml';
 import { coverageText, readCoverage, withCoverage } from '../watch/scan-coverage.js';
 import { renderScanHtml } from './render-html.js';
 import { renderScanText, scanJson } from './render-scan.js';
+import { registryOptions, verifyPullSecrets } from '../registry/verify-pull-secrets.js';
 
 export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
   const output = args.choice('output', SCAN_OUTPUT, 'text', '-o/--output');
   const failOn = args.choice('fail-on', FAIL_ON, 'error');
   const chunkSize = args.has('chunk-size') ? positiveInt(args, 'chunk-size', 0, 0) : undefined;
+  const registry = registryOptions(args);
   let client;
   try {
     const t0 = performance.now();
@@ -25,7 +27,13 @@ export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
     const t2 = performance.now();
     const solverImage = args.string('solver-image');
     const certManagerVersion = certManagerVersionFlag(args);
-    const { report } = scanCluster(snapshot, { ...(solverImage ? { solverImage } : {}), ...(certManagerVersion ? { certManagerVersion } : {}) });
+    const { report, context } = scanCluster(snapshot, { ...(solverImage ? { solverImage } : {}), ...(certManagerVersion ? { certManagerVersion } : {}) });
+    // Opt-in: the only part of scan that talks to anything but the API server.
+    const verified = args.bool('verify-pull-secrets') ? await verifyPullSecrets(client, report, context, { registry }) : undefined;
+    if (verified) {
+      for (const w of verified.warnings) io.err(`${io.errStyle.yellow('warning:')} ${w}\n`);
+      if (verified.namespaces > 0) io.err(`Asked ${context.solverImage.registry} about ${verified.secrets} pull secret${verified.secrets === 1 ? '' : 's'} in ${verified.namespaces} namespace${verified.namespaces === 1 ? '' : 's'} (${verified.credentials} distinct credential${verified.credentials === 1 ? '' : 's'} sent).\n`);
+    }
     // Issue 6: per issuer, whether a Kyverno policy, a Namespace Provisioner source or a running watch covers later namespaces.
     const coverage = await readCoverage(client, snapshot, report);
     const allWarnings = [...warnings, ...coverage.warnings];
