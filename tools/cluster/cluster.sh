@@ -75,27 +75,33 @@ build() {
 
 # Prepared CRDs are cached per version; they come from the cert-manager Go module itself.
 crd_dir() {
-  local out="$cache/crds/cert-manager-$cm_version" go src tmp f
-  if [ ! -f "$out/.done" ]; then
-    go="$(find_go)"
-    log "fetching cert-manager $cm_version CRDs from its Go module"
-    # Outside any module (cd /), -mod=mod would be an error there.
-    src="$(cd / && GOFLAGS='' "$go" mod download -json "github.com/cert-manager/cert-manager@$cm_version" |
-      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
-    [ -d "$src/deploy/crds" ] || die "no deploy/crds in github.com/cert-manager/cert-manager@$cm_version"
-    rm -rf "$out"; mkdir -p "$(dirname "$out")"
-    tmp="$(mktemp -d "$out.XXXXXX")"
-    for f in "$src"/deploy/crds/*.yaml; do
-      # Releases before 1.12 ship Helm templates here: turn their label lines into plain labels.
-      sed -e "s/'{{ template \"cert-manager.name\" . }}'/cert-manager/" \
-          -e "s/'{{ \.Release\.Name }}'/cert-manager/" \
-          -e '/^[[:space:]]*# Generated labels {{/d' "$f" > "$tmp/${f##*/}"
-      if grep -q '{{' "$tmp/${f##*/}"; then rm -rf "$tmp"; die "unhandled Helm template in ${f##*/}"; fi
-    done
-    touch "$tmp/.done"
-    mv "$tmp" "$out"
-  fi
+  local out="$cache/crds/cert-manager-$cm_version"
+  # Tiers and the schema generator ask at the same time: one preparation per version.
+  [ -f "$out/.done" ] || with_build_lock ".crds-$cm_version.lock" prepare_crds "$out" || return 1
   echo "$out"
+}
+
+prepare_crds() { # <out>
+  local out="$1" go src tmp f
+  [ -f "$out/.done" ] && return 0
+  go="$(find_go)"
+  log "fetching cert-manager $cm_version CRDs from its Go module"
+  # Outside any module (cd /), -mod=mod would be an error there.
+  src="$(cd / && GOFLAGS='' "$go" mod download -json "github.com/cert-manager/cert-manager@$cm_version" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  [ -d "$src/deploy/crds" ] || die "no deploy/crds in github.com/cert-manager/cert-manager@$cm_version"
+  rm -rf "$out"; mkdir -p "$(dirname "$out")"
+  tmp="$(mktemp -d "$out.XXXXXX")"
+  for f in "$src"/deploy/crds/*.yaml; do
+    # Releases before 1.19 ship Helm templates here: their label values become plain labels, and
+    # the template actions they hide in YAML comments (crd-check, START/END blocks) are dropped.
+    sed -e "s/'{{ template \"cert-manager.name\" . }}'/cert-manager/" \
+        -e "s/['\"]{{ \.Release\.Name }}['\"]/cert-manager/" \
+        -e '/^[[:space:]]*#.*{{/d' "$f" > "$tmp/${f##*/}"
+    if grep -q '{{' "$tmp/${f##*/}"; then rm -rf "$tmp"; die "unhandled Helm template in ${f##*/}"; fi
+  done
+  touch "$tmp/.done"
+  mv "$tmp" "$out"
 }
 
 # ---------------------------------------------------------------- processes

@@ -1,21 +1,30 @@
 #!/usr/bin/env node
 // Generates src/schema/solver-schemas.generated.ts from cert-manager's published Issuer CRDs: the
-// part of the schema the rules read (spec.acme.solvers), per cert-manager version, without
-// descriptions, with repeated subtrees stored once. The full CRDs are far too large to bundle
-// into the editor (the v1.21 Issuer CRD alone is 332 KB).
+// part of the schema the rules read (spec.acme.solvers), for one release of every minor version in
+// cert-manager-releases.json, without descriptions, with repeated subtrees stored once. The full
+// CRDs are far too large to bundle into the editor (the v1.21 Issuer CRD alone is 332 KB). Every
+// minor has its own schema because fields arrive between them (gatewayHTTPRoute.podTemplate in 1.16,
+// ingressClassName in 1.12): a version checked with a newer one's schema would be told to write a
+// field its API server prunes.
 //
-//   node scripts/gen-crd-schemas.mjs [CRD_ROOT]      (default: ../shared/crds beside the repository)
-//   node scripts/gen-crd-schemas.mjs --check [CRD_ROOT]   exits 1 when the generated file is stale
+//   node scripts/gen-crd-schemas.mjs            CRDs from each release's Go module (tools/cluster/cluster.sh crds)
+//   node scripts/gen-crd-schemas.mjs --check    exits 1 when the generated file is stale
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, '..', 'src', 'schema', 'solver-schemas.generated.ts');
-const args = process.argv.slice(2);
-const check = args.includes('--check');
-const root = resolve(args.find((a) => !a.startsWith('--')) ?? join(here, '..', '..', '..', '..', 'shared', 'crds'));
+const check = process.argv.includes('--check');
+const releases = JSON.parse(readFileSync(join(here, 'cert-manager-releases.json'), 'utf8'));
+
+/** The folder of one release's CRDs, fetched once into the cache by the cluster harness. */
+function crdDir(release) {
+  const script = join(here, '..', '..', '..', 'tools', 'cluster', 'cluster.sh');
+  return execFileSync('bash', [script, 'crds'], { env: { ...process.env, TAPACME_CERT_MANAGER_VERSION: release }, encoding: 'utf8' }).trim();
+}
 
 // What validation, defaulting and pruning read; everything else (descriptions, list/map hints) goes.
 const KEEP = new Set([
@@ -38,15 +47,16 @@ function prune(s) {
   return o;
 }
 
-/** The solvers schema of the Issuer CRD (ClusterIssuer's is the same) of every version directory. */
+/** The solvers schema of the Issuer CRD (ClusterIssuer's is the same) of every release. */
 function readVersions() {
   const versions = {};
-  for (const dir of readdirSync(root).sort()) {
-    const m = /^cert-manager-v(\d+)\.(\d+)\.(\d+)$/.exec(dir);
-    if (!m) continue;
-    const file = readdirSync(join(root, dir)).find((f) => /(^|_|-)issuers\.yaml$/.test(f) && !f.includes('cluster'));
+  for (const release of releases) {
+    const dir = crdDir(release);
+    const m = /^cert-manager-v(\d+)\.(\d+)\.(\d+)$/.exec(basename(dir));
+    if (!m) throw new Error(`${dir}: not a cert-manager-vX.Y.Z folder`);
+    const file = readdirSync(dir).find((f) => /(^|_|-)issuers\.yaml$/.test(f) && !f.includes('cluster'));
     if (!file) throw new Error(`${dir}: no Issuer CRD`);
-    const crd = parse(readFileSync(join(root, dir, file), 'utf8'));
+    const crd = parse(readFileSync(join(dir, file), 'utf8'));
     const v1 = crd.spec.versions.find((v) => v.name === 'v1');
     const solvers = v1?.schema?.openAPIV3Schema?.properties?.spec?.properties?.acme?.properties?.solvers;
     if (!solvers) throw new Error(`${dir}/${file}: no spec.acme.solvers in the v1 schema`);

@@ -79,6 +79,23 @@ describe('serviceaccount fix: inserts lines only, in the file\'s own style', () 
     expect(fixed.text.match(/podTemplate/g)).toHaveLength(1);
   });
 
+  it('holds each minor version to its own schema: gatewayHTTPRoute.podTemplate arrives in 1.16, and older versions are told so', () => {
+    const before = issuer('    - http01:\n        gatewayHTTPRoute:\n          parentRefs:\n            - name: gw\n');
+    for (const version of ['1.12', '1.13', '1.14', '1.15']) {
+      const findings = analyze(before, { fileName: 'a.yaml', settings: { certManagerVersion: version } }).findings;
+      expect(findings.map((f) => [f.rule, f.fixes])).toEqual([['http01-solver-missing-service-account', ['dns01']]]);
+      expect(findings[0]?.message).toContain(`cert-manager ${version} serves no http01.gatewayHTTPRoute.podTemplate (it arrives in 1.16), so use DNS01`);
+      const out = fix(before, findings, { strategy: 'serviceaccount', fileName: 'a.yaml', certManagerVersion: version });
+      expect(out.text).toBe(before);
+      expect(out.skipped.map((x) => x.reason)).toEqual([expect.stringContaining(`cert-manager ${version} has no http01.gatewayHTTPRoute.podTemplate (it arrives in 1.16)`)]);
+    }
+    for (const version of ['1.16', '1.19', '1.21']) {
+      const findings = analyze(before, { fileName: 'a.yaml', settings: { certManagerVersion: version } }).findings;
+      expect(findings.map((f) => f.fixes)).toEqual([['serviceaccount', 'dns01']]);
+      expect(fix(before, findings, { strategy: 'serviceaccount', fileName: 'a.yaml', certManagerVersion: version }).text).toContain(SA);
+    }
+  });
+
   it('keeps comments and ytt annotations where they are, and stays inside #@ if/#@ end', () => {
     const before = [
       '#@ load("@ytt:data", "data")',

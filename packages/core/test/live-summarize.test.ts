@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { crdFactsFromIssuerCrd, findCertManagerController, summarizeEvent, summarizePod, summarizeSecret, toManifestObject, keepIssuerRefAndStatus } from '../src/live/index.js';
+import { crdDir } from './crd-schema.js';
 import { dockerConfig } from './live-fixtures.js';
 
 describe('summarizeSecret', () => {
@@ -71,15 +73,14 @@ describe('crdFactsFromIssuerCrd', () => {
     expect(crdFactsFromIssuerCrd(undefined)).toEqual({ certManagerInstalled: false, podTemplateSpecFields: [] });
   });
 
-  // The CRDs as cert-manager publishes them (../shared/crds, present on the development machine).
-  const shared = new URL('../../../../shared/crds/', import.meta.url);
-  it.runIf(existsSync(shared))('tells 1.11 from 1.21 by the served schema', () => {
-    const read = (p: string): Record<string, unknown> => {
-      const docs = readFileSync(new URL(p, shared), 'utf8').split(/^---$/m).map((d) => parse(d) as Record<string, unknown> | null).filter((d) => d);
+  // The CRDs as cert-manager publishes them, from each release's Go module.
+  it('tells 1.11 from 1.21 by the served schema', () => {
+    const read = (release: string, file: string): Record<string, unknown> => {
+      const docs = readFileSync(join(crdDir(release), file), 'utf8').split(/^---$/m).map((d) => parse(d) as Record<string, unknown> | null).filter((d) => d);
       return docs[0] ?? {};
     };
-    expect(crdFactsFromIssuerCrd(read('cert-manager-v1.21.1/cert-manager.io_clusterissuers.yaml')).podTemplateSpecFields).toContain('imagePullSecrets');
-    const old = crdFactsFromIssuerCrd(read('cert-manager-v1.11.0/crd-clusterissuers.yaml')).podTemplateSpecFields;
+    expect(crdFactsFromIssuerCrd(read('v1.21.1', 'cert-manager.io_clusterissuers.yaml')).podTemplateSpecFields).toContain('imagePullSecrets');
+    const old = crdFactsFromIssuerCrd(read('v1.11.0', 'crd-clusterissuers.yaml')).podTemplateSpecFields;
     expect(old).toContain('serviceAccountName');
     expect(old).not.toContain('imagePullSecrets');
   });

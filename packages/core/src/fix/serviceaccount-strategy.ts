@@ -32,7 +32,7 @@ export function serviceAccountEdits(file: ParsedFile, findings: readonly Finding
       if (nonEmptyString(podTemplateSpec(t.solver, variant)?.['serviceAccountName'])) continue;
       const served = solverFieldServed(['http01', variant, 'podTemplate', 'spec', 'serviceAccountName'], certManagerVersion);
       if (!served.ok) {
-        skipped.push({ finding: f, code: 'field-not-served', reason: `cert-manager ${served.version} has no http01.${variant}.podTemplate (later versions have it), so its solver Pod cannot be given a ServiceAccount; use --strategy dns01, or upgrade cert-manager` });
+        skipped.push({ finding: f, code: 'field-not-served', reason: `cert-manager ${served.version} has no http01.${variant}.podTemplate${served.since ? ` (it arrives in ${served.since})` : ''}, so its solver Pod cannot be given a ServiceAccount; use --strategy dns01, or upgrade cert-manager` });
         continue;
       }
       const base = [...t.itemPath, ...t.solver.path, 'http01', variant];

@@ -2,7 +2,7 @@ import { solverSchemas } from './solver-schemas.generated.js';
 import { schemaAt } from './structural-schema.js';
 import type { SchemaNode } from './structural-schema.js';
 
-/** The cert-manager minor versions whose CRD schemas ship with the core, oldest first ("1.11", "1.21"). */
+/** The cert-manager minor versions whose CRD schemas ship with the core, oldest first ("1.11", "1.12", ... "1.21"). */
 export const KNOWN_CERT_MANAGER_VERSIONS: readonly string[] = Object.keys(solverSchemas.roots).sort(compareMinor);
 
 /** What offline checks assume when nothing says which cert-manager serves the issuers. */
@@ -34,9 +34,8 @@ export interface CertManagerProfile {
 }
 
 /**
- * The profile for a version. A version between two known ones is checked with the newer known one,
- * which serves every field the older one does, so a field it knows is never reported as unknown;
- * versions older than the oldest known use the oldest, newer than the newest the newest.
+ * The profile for a version: its own minor's schema; versions older than the oldest known use the
+ * oldest, newer than the newest the newest. The webhook flags tell 1.11 from everything later.
  */
 export function certManagerProfile(version: string = NEWEST_CERT_MANAGER_VERSION): CertManagerProfile {
   const minor = parseCertManagerVersion(version) ?? NEWEST_CERT_MANAGER_VERSION;
@@ -68,8 +67,14 @@ function compareMinor(a: string, b: string): number {
   return am - bm || an - bn;
 }
 
-/** Whether the CRD schema of `version` serves a field below a solver, e.g. ['http01', 'gatewayHTTPRoute', 'podTemplate']. */
-export function solverFieldServed(path: readonly string[], version?: string): { ok: boolean; version: string } {
+/**
+ * Whether the CRD schema of `version` serves a field below a solver, e.g. ['http01', 'gatewayHTTPRoute', 'podTemplate'],
+ * and, when it does not, the oldest known version that does (undefined when none does).
+ */
+export function solverFieldServed(path: readonly string[], version?: string): { ok: boolean; version: string; since?: string } {
   const profile = certManagerProfile(version);
-  return { ok: schemaAt(solverSchemas, profile.solvers, [0, ...path]) !== undefined, version: profile.version };
+  const served = (solvers: SchemaNode): boolean => schemaAt(solverSchemas, solvers, [0, ...path]) !== undefined;
+  if (served(profile.solvers)) return { ok: true, version: profile.version };
+  const since = KNOWN_CERT_MANAGER_VERSIONS.find((k) => compareMinor(k, profile.version) > 0 && served(certManagerProfile(k).solvers));
+  return since ? { ok: false, version: profile.version, since } : { ok: false, version: profile.version };
 }
