@@ -7,6 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { ApiError } from './errors.js';
 import { connectionFromArgs } from './flags.js';
 import { KubeconfigError, resolveConfig } from './kubeconfig.js';
+import { ProxyEnvError } from './proxy-env.js';
 
 /** Resolve the kubeconfig with kubectl's rules and load credentials; throws KubeconfigError with what to do. */
 export async function connect(args: ParsedArgs, options: ClientOptions = {}): Promise<KubeClient> {
@@ -43,10 +44,10 @@ export function retryWarnings(io: Io): (n: RetryNotice) => void {
 /**
  * Report a failure that stops a cluster command and return its exit code, or undefined when it was
  * not one of ours: 1 when the API server could not be reached or kept failing after the retries,
- * 2 for a configuration the user must fix (kubeconfig, credentials, permissions).
+ * 2 for a configuration the user must fix (kubeconfig, proxy variables, credentials, permissions).
  */
 export function reportClusterError(e: unknown, io: Io): number | undefined {
-  if (e instanceof KubeconfigError || e instanceof ApiError) {
+  if (e instanceof KubeconfigError || e instanceof ProxyEnvError || e instanceof ApiError) {
     io.err(`${io.errStyle.red('error:')} ${e.message}\n`);
     return e instanceof ApiError && e.transient ? ExitCode.partial : ExitCode.inputError;
   }

@@ -5,6 +5,11 @@
 // optionally with a port. A kubeconfig's proxy-url takes precedence (client-node handles that one).
 import { isIP } from 'node:net';
 
+/** A proxy variable that cannot be used: the user must fix or unset it. */
+export class ProxyEnvError extends Error {
+  override readonly name = 'ProxyEnvError';
+}
+
 function getenv(env: NodeJS.ProcessEnv, name: string): string {
   return env[name.toUpperCase()] || env[name.toLowerCase()] || '';
 }
@@ -77,17 +82,19 @@ export function noProxyMatches(noProxy: string, host: string, port: string): boo
 export function proxyForUrl(server: string, env: NodeJS.ProcessEnv = process.env): URL | undefined {
   const url = new URL(server);
   const https = url.protocol === 'https:';
-  const proxy = getenv(env, https ? 'HTTPS_PROXY' : 'HTTP_PROXY');
+  const name = https ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+  const proxy = getenv(env, name);
   if (!proxy) return undefined;
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   if (isLoopback(host)) return undefined;
   const port = url.port || (https ? '443' : '80');
   if (noProxyMatches(getenv(env, 'NO_PROXY'), host, port)) return undefined;
-  // As Go: a proxy without a scheme is http://.
+  // As Go: a proxy without a scheme is http://, and one that cannot be parsed fails the request
+  // (kubectl: "invalid proxy address") rather than going direct behind the user's back.
   try {
-    const parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`);
-    return parsed;
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`);
   } catch {
-    return undefined;
+    const which = env[name] ? name : name.toLowerCase();
+    throw new ProxyEnvError(`invalid proxy address in ${which}: it is not a URL; set it to http://HOST:PORT, or unset it (NO_PROXY exempts hosts)`);
   }
 }

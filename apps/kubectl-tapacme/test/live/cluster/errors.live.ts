@@ -16,6 +16,13 @@ describe('connection errors', () => {
     expect(r.stderr).not.toContain('8080');
   });
 
+  it('a proxy variable that is not a URL: exit 2 naming the variable, never its value, and nothing changed', async () => {
+    const r = await tapacme(['fix', 'x', '--yes', '--server', 'https://api.example.invalid:6443', '--token', 'x'], { env: { KUBECONFIG: '', HTTPS_PROXY: 'http://user:s3cret@[proxy' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: invalid proxy address in HTTPS_PROXY: it is not a URL; set it to http://HOST:PORT, or unset it');
+    expect(r.stderr + r.stdout).not.toContain('s3cret');
+  });
+
   it('a server that does not answer', async () => {
     const r = await tapacme(['fix', 'x', '--yes', '--server', 'https://127.0.0.1:1', '--insecure-skip-tls-verify', '--token', 'x'], { env: { KUBECONFIG: '' } });
     expect(r.code).toBe(1);

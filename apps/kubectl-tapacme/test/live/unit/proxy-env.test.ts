@@ -39,4 +39,13 @@ describe('proxy from the environment', () => {
     for (const [list, host, port, want] of cases) expect([list, host, port, noProxyMatches(list, host, port)]).toEqual([list, host, port, want]);
     expect(proxied('https://api.internal:6443', { HTTPS_PROXY: 'http://p:1', no_proxy: 'internal' })).toBeUndefined();
   });
+
+  it('fails on a proxy address that is not a URL, as Go does, naming the variable and never its value', () => {
+    const bad = 'http://user:s3cret@[proxy';
+    expect(() => proxyForUrl('https://api.example.com', { https_proxy: bad })).toThrow(/^invalid proxy address in https_proxy: it is not a URL; set it to http:\/\/HOST:PORT, or unset it/);
+    expect(() => proxyForUrl('https://api.example.com', { HTTPS_PROXY: bad })).not.toThrow(/s3cret/);
+    // An exempt or loopback server never reads the proxy, so a bad one does not matter there.
+    expect(proxied('https://127.0.0.1:6443', { HTTPS_PROXY: bad })).toBeUndefined();
+    expect(proxied('https://api.internal', { HTTPS_PROXY: bad, NO_PROXY: 'internal' })).toBeUndefined();
+  });
 });
