@@ -142,4 +142,17 @@ status: {containerStatuses: [{name: c, imageID: x, state: {running: {}}}]}`;
     expect(r.noFixNeeded?.strengthReason).toBe(`Pod shop/c uses imagePullPolicy Always, so its node asked ${REGISTRY} for the image without any pull secret and got it`);
     expect(r.noFixNeeded?.evidence[0]).toBe(`Pod shop/c (${REGISTRY}/apps/c:2, imagePullPolicy Always)`);
   });
+
+  it('counts every such Pod, so solver Pods (IfNotPresent) beside an Always workload are strong evidence', () => {
+    const solver = `apiVersion: v1
+kind: Pod
+metadata: {name: cm-acme-http-solver-ok, namespace: app, labels: {acme.cert-manager.io/http01-solver: "true"}}
+spec: {containers: [{name: c, image: ${SOLVER_IMAGE}, imagePullPolicy: IfNotPresent}]}
+status: {containerStatuses: [{name: c, imageID: x, state: {running: {}}}]}`;
+    const alone = scanCluster(snapshot(docs(...base, solver))).report.noFixNeeded;
+    expect([alone?.reason, alone?.strength]).toEqual([`solver Pods pulled their image from ${REGISTRY} without any pull secret`, 'weak']);
+    const r = scanCluster(snapshot(docs(...base, solver, pod('c', `${REGISTRY}/apps/c:2`, 'Always')))).report.noFixNeeded;
+    expect([r?.reason, r?.strength]).toEqual([`solver Pods pulled their image from ${REGISTRY} without any pull secret`, 'strong']);
+    expect(r?.evidence).toEqual([`Pod shop/c (${REGISTRY}/apps/c:2, imagePullPolicy Always)`, `Pod app/cm-acme-http-solver-ok (${SOLVER_IMAGE}, imagePullPolicy IfNotPresent)`]);
+  });
 });

@@ -90,6 +90,7 @@ export async function runClusterFix(args: ParsedArgs, io: Io): Promise<number> {
     }
     if (plan.noFixNeeded && changes.length === 0 && blocked.length === 0) {
       io.err(`No fix needed: ${plan.noFixNeeded.reason} (${plan.noFixNeeded.evidence.join(', ')}); nothing was changed. --force fixes anyway.\n`);
+      if (plan.noFixNeeded.strength === 'weak') io.err(`${io.errStyle.yellow('warning:')} the evidence is weak: ${plan.noFixNeeded.strengthReason ?? ''}\n`);
       return ExitCode.ok;
     }
     if (plan.noFixNeeded) io.err(`No pull secrets needed (${plan.noFixNeeded.reason}); only creating the ServiceAccounts the issuers name. --force does the full fix.\n`);

@@ -128,3 +128,9 @@ spec:
 export async function waitIssuerReady(name: string): Promise<void> {
   await waitFor(`ClusterIssuer ${name} Ready`, async () => (condition(await getJson('clusterissuer', name), 'Ready')?.['status'] === 'True' ? true : undefined), 120_000);
 }
+
+/** Restarts the rig's node with (or without) registry credentials of its own, as integrated GKE/AKS/EKS nodes have. */
+export async function nodeCredentials(state: 'on' | 'off'): Promise<void> {
+  const r = await run('bash', [E2E_SH, 'node-credentials', state], {});
+  if (r.code !== 0) throw new Error(`e2e.sh node-credentials ${state} failed (${r.code}): ${r.stderr}`);
+}

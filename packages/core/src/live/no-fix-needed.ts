@@ -12,18 +12,14 @@ const SHOWN = 5;
  */
 export function pullsWithoutSecrets(pods: readonly PodSummary[], solverPods: readonly PodSummary[], image: ImageRef): NoFixNeeded | null {
   const solverOk = solverPods.filter((p) => p.imagePullSecrets.length === 0 && p.containers.some((c) => c.imageID && sameRegistry(c.image, image)));
-  if (solverOk.length > 0) {
-    return withStrength({
-      reason: `solver Pods pulled their image from ${image.registry} without any pull secret`,
-      evidence: [],
-    }, solverOk, image);
-  }
-  const others = pods.filter((p) => p.imagePullSecrets.length === 0 && p.containers.some((c) => (c.imageID || c.running) && sameRegistry(c.image, image)));
-  if (others.length === 0) return null;
-  return withStrength({
-    reason: `nodes pull from ${image.registry} without credentials: Pods run images from it without any pull secret`,
-    evidence: [],
-  }, others, image);
+  const seen = new Set(solverOk);
+  const others = pods.filter((p) => !seen.has(p) && p.imagePullSecrets.length === 0 && p.containers.some((c) => (c.imageID || c.running) && sameRegistry(c.image, image)));
+  if (solverOk.length === 0 && others.length === 0) return null;
+  const reason = solverOk.length > 0
+    ? `solver Pods pulled their image from ${image.registry} without any pull secret`
+    : `nodes pull from ${image.registry} without credentials: Pods run images from it without any pull secret`;
+  // Every such Pod counts for the strength: solver Pods are IfNotPresent, a workload may pull Always.
+  return withStrength({ reason, evidence: [] }, [...solverOk, ...others], image);
 }
 
 /** Always, and not pinned by digest: kubelet asks the registry before each start (a digest it has cached it does not). */
