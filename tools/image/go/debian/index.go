@@ -47,7 +47,7 @@ func (a *Archive) release() (string, error) {
 	st, err := os.Stat(signed)
 	fresh := err == nil && time.Since(st.ModTime()) < a.MaxAge
 	if !fresh {
-		tmp := signed + ".tmp"
+		tmp := tempName(signed)
 		if err := download(a.Mirror+"/dists/"+a.Suite+"/InRelease", tmp, ""); err != nil {
 			if st != nil {
 				a.Log("could not refresh %s InRelease (%v); using the copy from %s", a.Suite, err, st.ModTime().UTC().Format(time.RFC3339))
@@ -202,7 +202,7 @@ func (a *Archive) fetch(url, file, sum string, size int64) error {
 		return err
 	}
 	a.Log("downloading %s", url)
-	tmp := file + ".tmp"
+	tmp := tempName(file)
 	if err := download(url, tmp, sum); err != nil {
 		os.Remove(tmp)
 		return err
@@ -212,6 +212,12 @@ func (a *Archive) fetch(url, file, sum string, size int64) error {
 		return fmt.Errorf("%s: %d bytes, the index says %d", url, st.Size(), size)
 	}
 	return os.Rename(tmp, file)
+}
+
+// tempName is a name beside file for a download in progress, its own per process: builds in
+// several checkouts share the cache, and each renames its own complete copy into place.
+func tempName(file string) string {
+	return fmt.Sprintf("%s.%d.tmp", file, os.Getpid())
 }
 
 var client = &http.Client{Timeout: 10 * time.Minute}
