@@ -27,12 +27,9 @@ func Resolve(archives []*Archive, arch string, names []string) ([]Resolved, erro
 				continue
 			}
 			if cur, ok := best[n]; ok {
-				nv, err1 := version.NewVersion(p.Version)
-				cv, err2 := version.NewVersion(cur.Version)
-				if err1 != nil || err2 != nil {
-					return nil, fmt.Errorf("%s: cannot compare versions %q and %q", n, p.Version, cur.Version)
-				}
-				if !nv.GreaterThan(cv) {
+				if up, err := newer(p.Version, cur.Version); err != nil {
+					return nil, fmt.Errorf("%s: %v", n, err)
+				} else if !up {
 					continue
 				}
 			}
@@ -48,4 +45,14 @@ func Resolve(archives []*Archive, arch string, names []string) ([]Resolved, erro
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// newer reports whether Debian version a sorts after b (dpkg's order: epochs, ~ before anything).
+func newer(a, b string) (bool, error) {
+	av, err1 := version.NewVersion(a)
+	bv, err2 := version.NewVersion(b)
+	if err1 != nil || err2 != nil {
+		return false, fmt.Errorf("cannot compare versions %q and %q", a, b)
+	}
+	return av.GreaterThan(bv), nil
 }
