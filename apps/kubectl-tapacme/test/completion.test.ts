@@ -45,6 +45,13 @@ describe('__complete (cobra protocol)', () => {
     }
   });
 
+  it('asks the shell for PEM files for --registry-ca-file, and offers --verify-pull-secrets to scan and fix', async () => {
+    for (const cmd of ['scan', 'fix']) {
+      expect(await complete(cmd, '--verify-pull-secrets', '--registry-ca-file', '')).toEqual({ lines: ['pem', 'crt', 'cer'], values: ['pem', 'crt', 'cer'], directive: 8 });
+      expect((await complete(cmd, '--verify-p')).values).toEqual(['--verify-pull-secrets']);
+    }
+  });
+
   it('offers no files for values that are names', async () => {
     expect(await complete('fix', '--service-account', '')).toEqual({ lines: [], values: [], directive: 4 });
     expect((await complete('nonsense', '')).directive).toBe(4);

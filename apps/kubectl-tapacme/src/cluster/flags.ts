@@ -60,7 +60,7 @@ export function scanOnlyFlags(): FlagSpec[] {
       name: 'verify-pull-secrets', type: 'boolean',
       describe: 'ask the solver image\'s registry whether each namespace\'s pull secrets may pull it, as kubelet would (their credentials go to that registry only; needs get on secrets)',
     },
-    { name: 'registry-ca-file', type: 'string', placeholder: 'FILE', describe: 'PEM file of CAs for the registry\'s TLS, with --verify-pull-secrets (added to Node\'s own and NODE_EXTRA_CA_CERTS)' },
+    { name: 'registry-ca-file', type: 'string', placeholder: 'FILE', complete: 'pem-file', describe: 'PEM file of CAs for the registry\'s TLS, with --verify-pull-secrets (added to Node\'s own and NODE_EXTRA_CA_CERTS)' },
   ];
 }
 

@@ -89,6 +89,7 @@ function manifestFiles(): Completion {
 
 function valueCompletion(flag: FlagSpec, prefix: string, flagPrefix: string): Completion {
   if (flag.complete === 'manifest-file') return manifestFiles();
+  if (flag.complete === 'pem-file') return { candidates: ['pem', 'crt', 'cer'].map((value) => ({ value })), directive: Directive.filterFileExt };
   if (flag.values) {
     return { candidates: flag.values.filter((v) => v.startsWith(prefix)).map((v) => ({ value: flagPrefix + v })), directive: Directive.noFileComp };
   }
