@@ -5,7 +5,8 @@
 # root filesystem, unpacked from the layout, starts the executable chrooted into it, as user 65532
 # on a read-only bind mount, with an empty environment (linux/arm64 under qemu-aarch64-static
 # copied into its own root); the SBOMs list what the root filesystems hold; the pinned Deployment
-# names the index's digest and runs as the image's user on a read-only root filesystem.
+# names the index's digest and runs as the image's user on a read-only root filesystem; and
+# `scan` run from the linux/amd64 root filesystem reads a real API server (tools/cluster).
 # Prints "image: N passed, M failed" last; exits non-zero when anything failed.
 #
 #   TAPACME_IMAGE_SKIP_BUILD=1  reuse dist/image from an earlier `pnpm release:image`
@@ -19,7 +20,12 @@ export NO_COLOR=1 FORCE_COLOR=0
 
 passed=0 failed=0 skipped=0 step=0
 work="$(mktemp -d "${TMPDIR:-/tmp}/tapacme-image.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+cluster_dir=""
+cleanup() {
+  [ -z "$cluster_dir" ] || TAPACME_CLUSTER_DIR="$cluster_dir" bash tools/cluster/cluster.sh down >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 pass() { passed=$((passed + 1)); echo "ok - $1"; }
 fail() { failed=$((failed + 1)); echo "not ok - $1"; if [ -n "${2:-}" ] && [ -s "$2" ]; then tail -n 40 "$2" | sed 's/^/    /'; fi; }
 skip() { skipped=$((skipped + 1)); echo "skip - $1"; }
@@ -101,6 +107,27 @@ for p in linux/amd64 linux/arm64; do
   check "$p: the SBOM (SPDX 2.3) lists the root filesystem's Debian packages at their versions, Node.js and the bundled npm packages" \
     inspect sbom "$layout" "$p" "$root/dist/image/sbom/kubectl-tapacme-linux-$arch.spdx.json" "$r"
 done
+
+# The image talks to a real API server (tools/cluster: etcd + kube-apiserver on loopback, its own
+# state dir): TLS, the kubeconfig's client certificate, nothing but the image's root filesystem,
+# as 65532 on a read-only root with a tmpfs /tmp for the kubeconfig (as a mounted Secret would be).
+scan_in_root() {
+  cluster_dir="$root/.test-cluster/image"
+  local r="$work/root-amd64" kc
+  TAPACME_CLUSTER_DIR="$cluster_dir" bash tools/cluster/cluster.sh up >"$work/cluster-up.log" 2>&1 || { tail -n 20 "$work/cluster-up.log"; return 1; }
+  kc="$(TAPACME_CLUSTER_DIR="$cluster_dir" bash tools/cluster/cluster.sh env | sed -n "s/^export KUBECONFIG=//p" | tr -d "'\"")"
+  [ -f "$kc" ] || { echo "no kubeconfig from tools/cluster"; return 1; }
+  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin unshare --mount sh -c \
+    'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && mount -t tmpfs -o mode=1777 tmpfs "$0/tmp" &&
+     install -m 0644 "$1" "$0/tmp/kubeconfig" &&
+     exec chroot --userspec=65532:65532 "$0" /usr/local/bin/kubectl-tapacme scan --kubeconfig /tmp/kubeconfig' "$r" "$kc" >"$work/scan.out" 2>&1
+  local rc=$?
+  cat "$work/scan.out"
+  [ "$rc" -eq 0 ] && grep -q 'ACME issuers' "$work/scan.out"
+}
+if [ -d "$work/root-amd64/usr" ]; then
+  check "linux/amd64: kubectl-tapacme scan from the image's root filesystem reads a real API server over TLS (tools/cluster)" scan_in_root
+fi
 
 repository="$(node -p 'require("./dist/image/image.json").repository')"
 check "dist/image/deployment.yaml runs the index by digest, as the image's user 65532, non-root, on a read-only root filesystem" \
