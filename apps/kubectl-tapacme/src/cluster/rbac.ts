@@ -8,6 +8,8 @@ export interface RbacOptions {
   scanOnly: boolean;
   /** fix never writes Secrets (--pull-secret-source existing). */
   noSecretWrites: boolean;
+  /** --verify-pull-secrets reads each pull secret it checks (get), also for a read-only scan. */
+  verifyPullSecrets?: boolean;
 }
 
 export interface Rule {
@@ -20,11 +22,12 @@ export interface Rule {
 
 const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
-export function rbacRules(options: Pick<RbacOptions, 'scanOnly' | 'noSecretWrites'>): Rule[] {
+export function rbacRules(options: Pick<RbacOptions, 'scanOnly' | 'noSecretWrites' | 'verifyPullSecrets'>): Rule[] {
   const rules: Rule[] = [];
   for (const res of Object.values(RESOURCES) as Resource[]) {
     let verbs = [...res.scan, ...(options.scanOnly ? [] : res.fix)];
     if (res.resource === 'secrets' && options.noSecretWrites) verbs = verbs.filter((v) => v === 'list' || v === 'get');
+    if (res.resource === 'secrets' && options.verifyPullSecrets) verbs.push('get');
     verbs = [...new Set(verbs)].sort((a, b) => VERB_ORDER.indexOf(a) - VERB_ORDER.indexOf(b));
     if (verbs.length === 0) continue;
     const names = res.resourceNames ? [...res.resourceNames] : undefined;

@@ -23,7 +23,7 @@ export async function runRbac(args: ParsedArgs, io: Io): Promise<number> {
       return { kind: 'ServiceAccount', name: sa, namespace: ns };
     }),
   ];
-  const options = { name, scanOnly: args.bool('scan-only'), noSecretWrites: source === 'existing' };
+  const options = { name, scanOnly: args.bool('scan-only'), noSecretWrites: source === 'existing', verifyPullSecrets: args.bool('verify-pull-secrets') };
   if (output === 'json') {
     const role = clusterRole(options);
     io.out(`${JSON.stringify(subjects.length > 0 ? { apiVersion: 'v1', kind: 'List', items: [role, clusterRoleBinding(name, subjects)] } : role, null, 2)}\n`);

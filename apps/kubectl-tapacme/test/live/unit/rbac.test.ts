@@ -9,6 +9,8 @@ describe('rbac', () => {
     expect(rules.flatMap((r) => r.verbs).every((v) => v === 'list' || v === 'get')).toBe(true);
     expect(rules.find((r) => r.resources.includes('customresourcedefinitions'))).toMatchObject({ verbs: ['get'], resourceNames: ['clusterissuers.cert-manager.io', 'secretexports.secretgen.carvel.dev', 'gateways.gateway.networking.k8s.io'] });
     expect(rules.find((r) => r.resources.includes('secrets'))?.verbs).toEqual(['list']);
+    // --verify-pull-secrets reads the Secrets it checks, one by one.
+    expect(rbacRules({ scanOnly: true, noSecretWrites: false, verifyPullSecrets: true }).find((r) => r.resources.includes('secrets'))?.verbs).toEqual(['get', 'list']);
   });
 
   it('adds exactly the writes fix makes: create and patch (server-side apply) on ServiceAccounts, Secrets and issuers', () => {
