@@ -45,6 +45,13 @@ describe('__complete (cobra protocol)', () => {
     }
   });
 
+  it('leaves --kubeconfig to the shell\'s file completion and asks for PEM files for --certificate-authority, as kubectl does', async () => {
+    for (const cmd of ['scan', 'fix', 'watch']) {
+      expect(await complete(cmd, '--kubeconfig', '')).toEqual({ lines: [], values: [], directive: 0 });
+      expect(await complete(cmd, '--certificate-authority', '')).toEqual({ lines: ['pem', 'crt', 'cer'], values: ['pem', 'crt', 'cer'], directive: 8 });
+    }
+  });
+
   it('asks the shell for PEM files for --registry-ca-file, and offers --verify-pull-secrets to scan and fix', async () => {
     for (const cmd of ['scan', 'fix']) {
       expect(await complete(cmd, '--verify-pull-secrets', '--registry-ca-file', '')).toEqual({ lines: ['pem', 'crt', 'cer'], values: ['pem', 'crt', 'cer'], directive: 8 });

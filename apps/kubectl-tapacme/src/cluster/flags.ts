@@ -11,7 +11,7 @@ const CONN = 'Connection (as kubectl):';
 /** kubectl's own connection flags (genericclioptions.ConfigFlags), same names and meaning. */
 export function connectionFlags(): FlagSpec[] {
   return [
-    { name: 'kubeconfig', type: 'string', placeholder: 'FILE', describe: 'path to the kubeconfig file (only this file is read)', group: CONN },
+    { name: 'kubeconfig', type: 'string', placeholder: 'FILE', complete: 'any-file', describe: 'path to the kubeconfig file (only this file is read)', group: CONN },
     { name: 'context', type: 'string', placeholder: 'NAME', describe: 'the kubeconfig context to use', group: CONN },
     { name: 'cluster', type: 'string', placeholder: 'NAME', describe: 'the kubeconfig cluster to use', group: CONN },
     { name: 'user', type: 'string', placeholder: 'NAME', describe: 'the kubeconfig user to use', group: CONN },
@@ -22,7 +22,7 @@ export function connectionFlags(): FlagSpec[] {
     { name: 'as-group', type: 'strings', placeholder: 'GROUP', describe: 'group to impersonate; repeatable', group: CONN },
     { name: 'request-timeout', type: 'string', placeholder: 'DURATION', defaultValue: '0', describe: 'time to wait for each request (e.g. 30s, 1m; 0: no limit)', group: CONN },
     { name: 'insecure-skip-tls-verify', type: 'boolean', describe: 'do not verify the server certificate (insecure)', group: CONN },
-    { name: 'certificate-authority', type: 'string', placeholder: 'FILE', describe: 'CA certificate file for the server', group: CONN },
+    { name: 'certificate-authority', type: 'string', placeholder: 'FILE', complete: 'pem-file', describe: 'CA certificate file for the server', group: CONN },
   ];
 }
 

@@ -83,7 +83,7 @@ export function renderScanText(report: ScanReport, readWarnings: readonly string
     }
     const troubled = i.namespaces.filter((n) => n.problems.length > 0 || n.failures.length > 0);
     const healthy = i.namespaces.filter((n) => n.problems.length === 0 && n.failures.length === 0);
-    out.push(`  ${i.namespaces.length} namespace${i.namespaces.length === 1 ? '' : 's'} obtain certificates from it${troubled.length > 0 ? `, ${troubled.length} with problems` : ''}`);
+    out.push(`  ${i.namespaces.length === 1 ? '1 namespace obtains' : `${i.namespaces.length} namespaces obtain`} certificates from it${troubled.length > 0 ? `, ${troubled.length} with problems` : ''}`);
     const asked = i.namespaces.filter((n) => n.pullSecretChecks?.some((c) => c.source === 'registry'));
     if (asked.length > 0) {
       const pulls = asked.filter(authenticates).map((n) => n.name);

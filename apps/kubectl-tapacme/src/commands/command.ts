@@ -2,7 +2,7 @@ import type { ParsedArgs } from '../args.js';
 import type { Io } from '../output/io.js';
 
 /** How the shell should complete a flag's value or a positional argument. */
-export type CompleteKind = 'manifest-file' | 'pem-file' | 'none';
+export type CompleteKind = 'manifest-file' | 'pem-file' | 'any-file' | 'none';
 
 /** One flag, declared once for the parser, the help text and shell completion. */
 export interface FlagSpec {

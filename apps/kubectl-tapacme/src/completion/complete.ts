@@ -90,6 +90,8 @@ function manifestFiles(): Completion {
 function valueCompletion(flag: FlagSpec, prefix: string, flagPrefix: string): Completion {
   if (flag.complete === 'manifest-file') return manifestFiles();
   if (flag.complete === 'pem-file') return { candidates: ['pem', 'crt', 'cer'].map((value) => ({ value })), directive: Directive.filterFileExt };
+  // A kubeconfig has no fixed extension: the shell's own file completion, as kubectl leaves it.
+  if (flag.complete === 'any-file') return { candidates: [], directive: Directive.default };
   if (flag.values) {
     return { candidates: flag.values.filter((v) => v.startsWith(prefix)).map((v) => ({ value: flagPrefix + v })), directive: Directive.noFileComp };
   }
