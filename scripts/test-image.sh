@@ -104,7 +104,7 @@ for p in linux/amd64 linux/arm64; do
     check "$p: kubectl-tapacme starts under qemu-aarch64-static copied into its own root filesystem, as 65532, read-only" \
       run_in_root "$r" /qemu-aarch64-static
   fi
-  check "$p: the SBOM (SPDX 2.3) lists the root filesystem's Debian packages at their versions, Node.js and the bundled npm packages" \
+  check "$p: the SBOM (SPDX 2.3) lists the root filesystem's Debian packages at their versions, Node.js and the bundled npm packages, and is attached as an OCI artifact naming the image as subject" \
     inspect sbom "$layout" "$p" "$root/dist/image/sbom/kubectl-tapacme-linux-$arch.spdx.json" "$r"
 done
 

@@ -14,6 +14,6 @@ tag="$(node -p 'require(process.argv[1]).manifests[0].annotations["org.openconta
 tool="$(bash "$root/tools/image/build.sh")"
 # The registry's name resolves only inside the rig's network namespace: push from there.
 INIT_CWD="$root" bash "$root/tools/e2e/e2e.sh" exec -- sh -c '
-  d="$("$0" push -layout "$1" -ref "$TAPACME_E2E_REGISTRY/$2:$3" -registry-ca "$TAPACME_E2E_REGISTRY_CA" \
+  d="$("$0" push -layout "$1" -sbom-layout "$1/../sbom/oci" -ref "$TAPACME_E2E_REGISTRY/$2:$3" -registry-ca "$TAPACME_E2E_REGISTRY_CA" \
     -username tap -password-file "$TAPACME_E2E_DIR/registry/password")" &&
   echo "$TAPACME_E2E_REGISTRY/$2@$d"' "$tool" "$layout" "$repo" "$tag"

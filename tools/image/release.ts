@@ -42,6 +42,7 @@ interface Summary {
   index: string;
   tag: string;
   layout: string;
+  sbomLayout: string;
   variants: { platform: string; digest: string; compressedBytes: number; uncompressedBytes: number; baseUncompressedBytes: number; sbom: string; packages: Record<string, string> }[];
 }
 
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
 
   let pushed: string | undefined;
   if (opts.push) {
-    const digest = run(tool, ['push', '-layout', summary.layout, '-ref', opts.push, ...opts.registry], { stdio: ['ignore', 'pipe', 'inherit'] }).stdout.trim();
+    const digest = run(tool, ['push', '-layout', summary.layout, '-sbom-layout', summary.sbomLayout, '-ref', opts.push, ...opts.registry], { stdio: ['ignore', 'pipe', 'inherit'] }).stdout.trim();
     if (digest !== summary.index) throw new Error(`pushed ${opts.push} as ${digest}, but the layout's index is ${summary.index}`);
     pushed = opts.push;
     log(`pushed ${opts.push} (${digest})`);

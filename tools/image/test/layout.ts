@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseAllDocuments } from '../../../apps/kubectl-tapacme/node_modules/yaml/dist/index.js';
 
 interface Descriptor { mediaType: string; digest: string; size: number; platform?: { os: string; architecture: string; variant?: string }; annotations?: Record<string, string> }
@@ -113,6 +113,13 @@ function checkSbom(layout: string, platform: string, file: string, rootfs: strin
     const p = doc.packages.find((x) => x.name === npm);
     if (!p?.versionInfo || !p.licenseDeclared || p.licenseDeclared === 'NOASSERTION') fail(`${file}: bundled package ${npm} missing, or without version or licence`);
   }
+  // The same document, attached as an OCI artifact whose subject is this platform's image.
+  const arts = join(dirname(file), 'oci');
+  const artIndex = JSON.parse(readFileSync(join(arts, 'index.json'), 'utf8')) as Index;
+  const attached = artIndex.manifests.map((d) => json<Manifest & { artifactType?: string; subject?: Descriptor }>(arts, d)).filter((m) => m.subject?.digest === desc.digest);
+  if (attached.length !== 1 || attached[0]!.artifactType !== 'application/spdx+json') fail(`${arts}: ${attached.length} SPDX artifacts name ${desc.digest} as subject, want 1`);
+  if (!blob(arts, attached[0]!.layers[0]!).equals(readFileSync(file))) fail(`${arts}: the artifact's SPDX blob is not ${file}`);
+  if (blob(arts, attached[0]!.config).toString() !== '{}') fail(`${arts}: the artifact's config is not the empty JSON object`);
   const contains = doc.relationships.filter((r) => r.relationshipType === 'CONTAINS').length;
   if (contains !== doc.packages.length - 1) fail(`${file}: ${contains} CONTAINS relationships for ${doc.packages.length - 1} packages`);
   console.log(`${platform}: ${doc.packages.length - 1} packages (${doc.packages.filter((p) => p.SPDXID.startsWith('SPDXRef-DebianPackage-')).map((p) => `${p.name} ${p.versionInfo}`).join(', ')}; node ${node.versionInfo})`);

@@ -92,3 +92,60 @@ func PlatformImage(idx v1.ImageIndex, p v1.Platform) (v1.Image, error) {
 	}
 	return nil, fmt.Errorf("the index has no %s/%s image", p.OS, p.Architecture)
 }
+
+// PushArtifacts writes each artifact whose subject is one of subjects into the repository of
+// ref, by digest; go-containerregistry records it among the subject's referrers.
+func PushArtifacts(arts []v1.Image, ref string, subjects map[v1.Hash]bool, reg Registry) (int, error) {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return 0, err
+	}
+	opts, err := reg.options()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, a := range arts {
+		m, err := a.Manifest()
+		if err != nil {
+			return n, err
+		}
+		if m.Subject == nil || !subjects[m.Subject.Digest] {
+			continue
+		}
+		d, err := a.Digest()
+		if err != nil {
+			return n, err
+		}
+		if err := remote.Write(r.Context().Digest(d.String()), a, opts...); err != nil {
+			return n, fmt.Errorf("the artifact for %s: %v", m.Subject.Digest, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Subjects returns the digests of what a push of idx (or of its platform image) puts into the
+// registry: the index and its images, or that one image.
+func Subjects(idx v1.ImageIndex, platform *v1.Platform) (map[v1.Hash]bool, error) {
+	out := map[v1.Hash]bool{}
+	if platform != nil {
+		img, err := PlatformImage(idx, *platform)
+		if err != nil {
+			return nil, err
+		}
+		d, err := img.Digest()
+		out[d] = true
+		return out, err
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range m.Manifests {
+		out[d.Digest] = true
+	}
+	d, err := idx.Digest()
+	out[d] = true
+	return out, err
+}

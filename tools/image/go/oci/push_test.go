@@ -100,3 +100,55 @@ func TestReproducible(t *testing.T) {
 		t.Fatalf("two builds of the same input: %s and %s", a, b)
 	}
 }
+
+// Each SBOM artifact names its image as subject, survives the layout, and is pushed only with
+// its image, where the registry lists it among that image's referrers.
+func TestSBOMReferrers(t *testing.T) {
+	idx := testIndex(t)
+	amd64 := v1.Platform{OS: "linux", Architecture: "amd64"}
+	var arts []v1.Image
+	for _, p := range []v1.Platform{amd64, {OS: "linux", Architecture: "arm64"}} {
+		img, _ := PlatformImage(idx, p)
+		a, err := SBOMArtifact([]byte(`{"spdxVersion":"SPDX-2.3","name":"`+p.Architecture+`"}`), p.Architecture+".spdx.json", img, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts = append(arts, a)
+	}
+	dir := filepath.Join(t.TempDir(), "sbom")
+	if err := WriteArtifacts(dir, arts); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadArtifacts(dir)
+	if err != nil || len(back) != 2 {
+		t.Fatalf("read %d artifacts (%v), want 2", len(back), err)
+	}
+	m, _ := back[0].Manifest()
+	cfg, _ := back[0].RawConfigFile()
+	if m.ArtifactType != SPDXJSON || m.Config.MediaType != "application/vnd.oci.empty.v1+json" || string(cfg) != "{}" || len(m.Layers) != 1 || m.Layers[0].MediaType != SPDXJSON {
+		t.Fatalf("artifact manifest %+v, config %q", m, cfg)
+	}
+
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/tap/kubectl-tapacme:1.0"
+	if _, err := Push(idx, ref, &amd64, Registry{}); err != nil {
+		t.Fatal(err)
+	}
+	subjects, _ := Subjects(idx, &amd64)
+	n, err := PushArtifacts(back, ref, subjects, Registry{})
+	if err != nil || n != 1 {
+		t.Fatalf("pushed %d artifacts (%v), want only linux/amd64's", n, err)
+	}
+	img, _ := PlatformImage(idx, amd64)
+	d, _ := img.Digest()
+	r, _ := name.ParseReference(ref)
+	refs, err := remote.Referrers(r.Context().Digest(d.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rm, _ := refs.IndexManifest()
+	if len(rm.Manifests) != 1 || rm.Manifests[0].ArtifactType != SPDXJSON {
+		t.Fatalf("referrers of %s: %+v, want the one SPDX artifact", d, rm.Manifests)
+	}
+}

@@ -27,10 +27,12 @@ type buildOptions struct {
 
 // Summary is what build prints on stdout (JSON), for the release script and the tests.
 type Summary struct {
-	Index    string          `json:"index"`
-	Tag      string          `json:"tag"`
-	Layout   string          `json:"layout"`
-	Variants []VariantResult `json:"variants"`
+	Index  string `json:"index"`
+	Tag    string `json:"tag"`
+	Layout string `json:"layout"`
+	// SBOMLayout holds each SBOM as an OCI artifact whose subject is its platform's image.
+	SBOMLayout string          `json:"sbomLayout"`
+	Variants   []VariantResult `json:"variants"`
 }
 
 type VariantResult struct {
@@ -90,7 +92,7 @@ func build(args []string) error {
 		return err
 	}
 	sum := Summary{Tag: o.tag, Layout: filepath.Join(o.out, "oci")}
-	var imgs []v1.Image
+	var imgs, arts []v1.Image
 	var plats []v1.Platform
 	sbomDir := filepath.Join(o.out, "sbom")
 	if err := os.MkdirAll(sbomDir, 0o755); err != nil {
@@ -129,6 +131,11 @@ func build(args []string) error {
 		if err := os.WriteFile(file, doc, 0o644); err != nil {
 			return err
 		}
+		art, err := oci.SBOMArtifact(doc, filepath.Base(file), img, map[string]string{"org.opencontainers.image.created": created.Format(time.RFC3339)})
+		if err != nil {
+			return err
+		}
+		arts = append(arts, art)
 		r := VariantResult{Platform: p.OS + "/" + p.Architecture, Digest: d.String(), SBOM: file, Packages: map[string]string{},
 			BaseBytes: int64(len(v.Base)), Uncompressed: int64(len(v.Base) + len(v.App))}
 		for _, pk := range pkgs {
@@ -155,6 +162,10 @@ func build(args []string) error {
 		return err
 	}
 	if err := oci.WriteLayout(sum.Layout, idx, o.tag); err != nil {
+		return err
+	}
+	sum.SBOMLayout = filepath.Join(sbomDir, "oci")
+	if err := oci.WriteArtifacts(sum.SBOMLayout, arts); err != nil {
 		return err
 	}
 	d, err := idx.Digest()
