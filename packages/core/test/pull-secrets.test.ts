@@ -86,6 +86,24 @@ describe('solver-service-account-without-pull-secrets', () => {
   });
 });
 
+describe('pull-secret fixes in flow style and JSON: spaced as the document spaces its own', () => {
+  const cases: [string, string, string, { replaceEmptyPullSecretNames?: boolean }?][] = [
+    ['compact JSON', '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"j","namespace":"x"},"imagePullSecrets":["a",{}]}\n', '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"j","namespace":"x"},"imagePullSecrets":[{"name":"a"},{"name":"registry-credentials"}]}\n', { replaceEmptyPullSecretNames: true }],
+    ['spaced JSON', '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "j", "namespace": "x"}, "imagePullSecrets": ["a"]}\n', '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "j", "namespace": "x"}, "imagePullSecrets": [{"name": "a"}]}\n'],
+    ['padded YAML flow', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: s, namespace: dev }\nimagePullSecrets: [ a, { }, {x: 1} ]\n', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: s, namespace: dev }\nimagePullSecrets: [ { name: a }, { name: registry-credentials }, {x: 1, name: registry-credentials} ]\n', { replaceEmptyPullSecretNames: true }],
+    ['unpadded YAML flow', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s, namespace: dev}\nimagePullSecrets: [a]\n', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s, namespace: dev}\nimagePullSecrets: [{name: a}]\n'],
+  ];
+  it.each(cases)('%s', (_what, before, after, options) => {
+    expect(fixed(before, options)).toBe(after);
+    expect(rules(after)).toEqual([]);
+  });
+
+  it('adds imagePullSecrets to a compact JSON ServiceAccount without spaces', () => {
+    const json = '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"solver","namespace":"dev"}}\n';
+    expect(fixed(`${solverIssuer}---\n${json}`)).toContain('{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"solver","namespace":"dev"},"imagePullSecrets":[{"name":"registry-credentials"}]}');
+  });
+});
+
 describe('pull-secret-wrong-type', () => {
   it('warns when the named Secret in that namespace is not a registry credential', () => {
     const secret = (type: string): string => `apiVersion: v1\nkind: Secret\nmetadata: {name: registry-credentials, namespace: dev}\n${type}stringData: {a: b}\n`;

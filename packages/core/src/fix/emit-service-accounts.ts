@@ -28,7 +28,7 @@ export function emitServiceAccountEdit(file: ParsedFile, opts: EmitServiceAccoun
   const firstDoc = file.doc(0);
   const style: TextStyle = firstDoc
     ? documentStyle(firstDoc, src)
-    : { indentStep: 2, valueQuote: 'plain', keyQuote: 'plain', indentSequences: false };
+    : { indentStep: 2, valueQuote: 'plain', keyQuote: 'plain', indentSequences: false, flow: { colon: ': ', comma: ', ', padded: false } };
   const pad = ' '.repeat(style.indentStep);
   const q = (s: string): string => formatScalar(s, style.valueQuote);
   const lines: string[] = [];

@@ -11,7 +11,7 @@ import type { Finding } from '../service/finding.js';
 import type { TextEdit } from '../text/text-edit.js';
 import { afterLine, blockMapEnd, linesAt, pairContentEnd } from './block-layout.js';
 import type { FixOutcome, SkipCode } from './fix-outcome.js';
-import { documentStyle, formatScalar } from './text-style.js';
+import { documentStyle, flowMapping, formatScalar } from './text-style.js';
 import type { TextStyle } from './text-style.js';
 
 export interface PullSecretFixOptions {
@@ -99,7 +99,10 @@ function rewriteEntry(file: ParsedFile, docIndex: number, itemPath: JsonPath, in
   if (name === undefined) {
     if (!isScalar(node) || typeof node.value !== 'string' || !range) return { code: 'service-account-moved', reason: 'the entry is not a plain string any more' };
     const [start, end] = [range[0], range[1]];
-    if (seq.node.flow) return { edits: [edit(file, start, 0, `{${key('name', style)}: `), edit(file, end, 0, '}')], name: node.value };
+    if (seq.node.flow) {
+      const [open, close] = flowMapping([[key('name', style), '\u0000']], style.flow).split('\u0000');
+      return { edits: [edit(file, start, 0, open ?? ''), edit(file, end, 0, close ?? '')], name: node.value };
+    }
     return { edits: [edit(file, start, 0, `${key('name', style)}: `)], name: node.value };
   }
   const value = formatScalar(name, style.valueQuote);
@@ -127,7 +130,10 @@ function nameInMap(file: ParsedFile, docIndex: number, map: YAMLMap, name: strin
   if (map.flow) {
     const close = map.range[1] - 1;
     if (file.source.text[close] !== '}') return { code: 'layout-unsupported', reason: 'unexpected flow mapping layout' };
-    return { edits: [edit(file, close, 0, `${map.items.length > 0 ? ', ' : ''}${key('name', style)}: ${value}`)], name };
+    const last = map.items[map.items.length - 1];
+    // `{ }` is written anew; otherwise after the last pair, so `{ a: b }` becomes `{ a: b, name: x }`.
+    if (!last) return { edits: [edit(file, map.range[0], close + 1 - map.range[0], flowMapping([[key('name', style), value]], style.flow))], name };
+    return { edits: [edit(file, pairContentEnd(file.source.text, last), 0, `${style.flow.comma}${key('name', style)}${style.flow.colon}${value}`)], name };
   }
   return { code: 'value-conflict', reason: 'the entry has other keys but no name; set its name by hand' };
 }
@@ -154,7 +160,7 @@ function addPullSecrets(file: ParsedFile, docIndex: number, itemPath: JsonPath, 
   if (!doc || !at?.node || !isMap(at.node) || at.viaAlias) return { code: 'layout-unsupported', reason: 'the ServiceAccount is not a mapping written in place' };
   const map = at.node;
   const value = formatScalar(name, style.valueQuote);
-  const entry = `{${key('name', style)}: ${value}}`;
+  const entry = flowMapping([[key('name', style), value]], style.flow);
   const found = findPair(doc, map, 'imagePullSecrets');
   if (found) {
     if (found.viaMerge) return { code: 'through-alias', reason: 'imagePullSecrets comes from a merge key; change the anchored value' };
@@ -178,7 +184,7 @@ function addPullSecrets(file: ParsedFile, docIndex: number, itemPath: JsonPath, 
     if (!map.range || src.text[map.range[1] - 1] !== '}') return { code: 'layout-unsupported', reason: 'unexpected flow mapping layout' };
     const last = map.items[map.items.length - 1];
     const end = last ? pairContentEnd(src.text, last) : map.range[0] + 1;
-    return { edits: [edit(file, end, 0, `${last ? ', ' : ''}${key('imagePullSecrets', style)}: [${entry}]`)], name };
+    return { edits: [edit(file, end, 0, `${last ? style.flow.comma : ''}${key('imagePullSecrets', style)}${style.flow.colon}[${entry}]`)], name };
   }
   const first = map.items[0];
   const ks = first && isScalar(first.key) ? first.key.range?.[0] : undefined;

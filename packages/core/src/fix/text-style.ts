@@ -14,6 +14,22 @@ export interface TextStyle {
   keyQuote: QuoteStyle;
   /** Whether block sequences are indented under their key (`key:\n  - a`) or not (`key:\n- a`). */
   indentSequences: boolean;
+  /** How flow collections are spaced: `{"a":1,"b":2}` (compact JSON) or `{ a: 1, b: 2 }`. */
+  flow: FlowSpacing;
+}
+
+export interface FlowSpacing {
+  /** After a key: ':' only where keys are quoted and the text writes them so. */
+  colon: ': ' | ':';
+  comma: ', ' | ',';
+  /** `{ a: b }` rather than `{a: b}`. */
+  padded: boolean;
+}
+
+/** A one-line flow mapping in the document's flow spacing. */
+export function flowMapping(pairs: readonly (readonly [key: string, value: string])[], flow: FlowSpacing): string {
+  const inner = pairs.map(([k, v]) => `${k}${flow.colon}${v}`).join(flow.comma);
+  return flow.padded && inner ? `{ ${inner} }` : `{${inner}}`;
 }
 
 /** Read the style of one document from its nodes and their columns. */
@@ -47,11 +63,23 @@ export function documentStyle(doc: Document.Parsed, source: SourceText): TextSty
       } else if (delta > 0) steps.set(delta, (steps.get(delta) ?? 0) + 1);
     },
   });
+  const keyQuote = majorityQuote(keyQuotes);
   return {
     indentStep: mostCommon(steps) ?? 2,
     valueQuote: majorityQuote(quotes),
-    keyQuote: majorityQuote(keyQuotes),
+    keyQuote,
     indentSequences: seqIndented > seqFlush,
+    flow: flowSpacing(doc.range ? source.text.slice(doc.range[0], doc.range[2]) : '', keyQuote !== 'plain'),
+  };
+}
+
+/** The flow spacing most of the text uses; YAML's usual `{a: b, c: d}` when it shows none. */
+function flowSpacing(text: string, quotedKeys: boolean): FlowSpacing {
+  const count = (re: RegExp): number => text.match(re)?.length ?? 0;
+  return {
+    colon: quotedKeys && count(/["']:[^\s]/g) > count(/["']:[ \t]/g) ? ':' : ': ',
+    comma: count(/,[^\s]/g) > count(/,[ \t]/g) ? ',' : ', ',
+    padded: count(/[{[][ \t]+[^\s}\]]/g) > count(/[{[][^\s}\]]/g),
   };
 }
 
