@@ -10,15 +10,37 @@ import type { Resource, ResourceKey } from './resources.js';
 import type { Obj } from '../json-object.js';
 
 /**
- * Page sizes. Pages are parsed item by item as they arrive and dropped, so a page's size costs the
- * client no memory; it sets the request count and how long the API server works before the first
- * byte: at 100,000 Certificates on a loaded machine, pages of 25,000 went 30 s without a byte (the
- * idle bound), pages of 10,000 did not (bench/cluster-scale's frontier, in its README).
+ * Page sizes, for servers that page (before WHOLE_LISTS_FROM). Pages are parsed item by item as they
+ * arrive and dropped, so a page's size costs the client no memory; it sets the request count and how
+ * long the API server works before the first byte (continue pages read from etcd).
  */
 const PAGE: Partial<Record<ResourceKey, number>> = {
   certificates: 10_000, ingresses: 10_000, serviceAccounts: 10_000, challenges: 5000, clusterIssuers: 1000, issuers: 1000, gateways: 10_000,
   secrets: 10_000, pods: 2000, events: 2000, deployments: 500, certificateRequests: 5000, orders: 5000,
 };
+
+/**
+ * From Kubernetes 1.34 a list without a limit is served whole and consistent from the API server's
+ * watch cache (ConsistentListFromCache is GA there). Continue pages are served from the cache only
+ * while it holds a snapshot at the first page's revision, and etcd compaction drops the snapshots of a
+ * resource nobody wrote since: then every further page is read from etcd. At 100,000 Certificates
+ * that made ten pages of 10,000 take 34-50 s against 11-15 s for one list (bench/cluster-scale/list-pages.mjs).
+ * Older servers answer an unpaginated list from etcd in one piece, so they keep the pages.
+ */
+const WHOLE_LISTS_FROM = { major: 1, minor: 34 };
+
+/** Whether the API server serves whole lists from its watch cache (its /version, readable by anyone). */
+async function wholeListsFromCache(client: KubeClient): Promise<boolean> {
+  try {
+    const v = await client.request({ method: 'GET', path: '/version', verb: 'get', resource: 'version', group: '', dryRun: false });
+    // Providers append to the minor version ("34+").
+    const major = Number.parseInt(String(v['major'] ?? ''), 10);
+    const minor = Number.parseInt(String(v['minor'] ?? ''), 10);
+    return major > WHOLE_LISTS_FROM.major || (major === WHOLE_LISTS_FROM.major && minor >= WHOLE_LISTS_FROM.minor);
+  } catch {
+    return false;
+  }
+}
 
 export interface ReadOptions {
   /** Overrides every page size (kubectl's --chunk-size; 0: no pagination). */
@@ -41,7 +63,8 @@ function servedVersion(crd: Obj | undefined): string | undefined {
 
 export async function readSnapshot(client: KubeClient, options: ReadOptions = {}): Promise<SnapshotResult> {
   const warnings: string[] = [];
-  const limit = (key: ResourceKey): number => options.chunkSize ?? PAGE[key] ?? 500;
+  let whole = false;
+  const limit = (key: ResourceKey): number => options.chunkSize ?? (whole ? 0 : PAGE[key] ?? 500);
   const list = <T>(key: ResourceKey, map: (o: Obj) => T | undefined, extra: { fieldSelector?: string; version?: string; metadataOnly?: boolean } = {}): Promise<T[]> =>
     client.list(RESOURCES[key] as Resource, { limit: limit(key), ...extra }, map);
   /** Evidence the scan can do without: a refusal becomes a warning instead of failing the scan. */
@@ -68,7 +91,11 @@ export async function readSnapshot(client: KubeClient, options: ReadOptions = {}
     }
   };
 
-  const [issuerCrd, secretExportCrd, gatewayCrd] = await Promise.all([getCrd(CRD_NAMES.clusterIssuers), getCrd(CRD_NAMES.secretExports), getCrd(CRD_NAMES.gateways)]);
+  const [issuerCrd, secretExportCrd, gatewayCrd, fromCache] = await Promise.all([
+    getCrd(CRD_NAMES.clusterIssuers), getCrd(CRD_NAMES.secretExports), getCrd(CRD_NAMES.gateways),
+    options.chunkSize === undefined ? wholeListsFromCache(client) : Promise.resolve(false),
+  ]);
+  whole = fromCache;
   const forbiddenCrd = issuerCrd?.['forbidden'] === true;
   const cmInstalled = forbiddenCrd || issuerCrd !== undefined;
   const gatewayVersion = servedVersion(gatewayCrd);
