@@ -2,17 +2,11 @@
 // Table form, for Ingresses, namespaces and Certificates of a seeded cluster. Prints bytes and time
 // per form (median of 3, whole lists in pages of 10,000) and whether each form carries what the scan reads.
 //   node list-forms.mjs KUBECONFIG   (a cluster left up by BENCH_KEEP=1 or BENCH_SEED_ONLY=1); LIST_KINDS=ingresses,namespaces picks kinds
-import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { loadavg } from 'node:os';
-import { parse } from 'yaml';
+import { adminAgent } from './seed.mjs';
 
-const kc = parse(readFileSync(process.argv[2] ?? process.env.KUBECONFIG, 'utf8'));
-const b64 = (s) => Buffer.from(s, 'base64');
-const { cluster } = kc.clusters[0];
-const { user } = kc.users[0];
-const agent = new https.Agent({ keepAlive: true, ca: b64(cluster['certificate-authority-data']), cert: b64(user['client-certificate-data']), key: b64(user['client-key-data']) });
-const server = new URL(cluster.server);
+const { agent, server } = adminAgent(process.argv[2] ?? process.env.KUBECONFIG);
 
 const FORMS = {
   full: 'application/json',

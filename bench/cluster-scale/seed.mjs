@@ -4,16 +4,21 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { parse } from 'yaml';
 
-export function adminClient(kubeconfigPath, concurrency = 32) {
+/** A keep-alive agent with the kubeconfig's admin client certificate, and the server's URL. */
+export function adminAgent(kubeconfigPath, maxSockets = Infinity) {
   const kc = parse(readFileSync(kubeconfigPath, 'utf8'));
   const cluster = kc.clusters[0].cluster;
   const user = kc.users[0].user;
   const b64 = (s) => Buffer.from(s, 'base64');
   const agent = new https.Agent({
-    keepAlive: true, maxSockets: concurrency,
+    keepAlive: true, maxSockets,
     ca: b64(cluster['certificate-authority-data']), cert: b64(user['client-certificate-data']), key: b64(user['client-key-data']),
   });
-  const server = new URL(cluster.server);
+  return { agent, server: new URL(cluster.server) };
+}
+
+export function adminClient(kubeconfigPath, concurrency = 32) {
+  const { agent, server } = adminAgent(kubeconfigPath, concurrency);
   const request = (method, path, body, attempt = 0) =>
     new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
