@@ -224,14 +224,23 @@ func (p *Provider) start(st *podState, pod *corev1.Pod, c *corev1.Container, img
 		set(k, v)
 	}
 	set("HOSTNAME", pod.Name)
-	if p.APIHost != "" {
-		set("KUBERNETES_SERVICE_HOST", p.APIHost)
-		set("KUBERNETES_SERVICE_PORT", p.APIPort)
-		set("KUBERNETES_PORT", "tcp://"+p.APIHost+":"+p.APIPort)
-	}
-	// virtual-kubelet has resolved valueFrom (downward API, Secrets, ConfigMaps) into value.
+	// virtual-kubelet has resolved valueFrom (downward API, Secrets, ConfigMaps) into value, and
+	// added the Services' variables, the kubernetes Service's among them.
 	for _, e := range c.Env {
 		set(e.Name, expand(e.Value, env))
+	}
+	// Without kube-proxy the kubernetes Service's cluster IP leads nowhere: its variables name
+	// the loopback address where this node forwards to the API server instead.
+	if p.APIHost != "" {
+		tcp := "tcp://" + p.APIHost + ":" + p.APIPort
+		// The first three always; the others where virtual-kubelet set them.
+		for i, kv := range [][2]string{{"KUBERNETES_SERVICE_HOST", p.APIHost}, {"KUBERNETES_SERVICE_PORT", p.APIPort}, {"KUBERNETES_PORT", tcp},
+			{"KUBERNETES_SERVICE_PORT_HTTPS", p.APIPort}, {"KUBERNETES_PORT_443_TCP", tcp}, {"KUBERNETES_PORT_443_TCP_ADDR", p.APIHost},
+			{"KUBERNETES_PORT_443_TCP_PORT", p.APIPort}, {"KUBERNETES_PORT_443_TCP_PROTO", "tcp"}} {
+			if _, ok := env[kv[0]]; ok || i < 3 {
+				set(kv[0], kv[1])
+			}
+		}
 	}
 	argv, err := Argv(c, img, env)
 	if err != nil {

@@ -116,6 +116,7 @@ func ready(p *corev1.Pod) bool {
 // the container killed and restarted, with kubelet's events; deletion removes its volumes.
 func TestPodProbesRestartAndVolumes(t *testing.T) {
 	p, rec, refs := selfImage(t, "1000", "0")
+	p.APIHost, p.APIPort = "127.0.0.1", "6443" // no APIAddr: nothing is forwarded in this test
 	ev := &events{rec: rec}
 	grace := int64(1)
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "watch", UID: "u-watch"},
@@ -123,7 +124,9 @@ func TestPodProbesRestartAndVolumes(t *testing.T) {
 			TerminationGracePeriodSeconds: &grace,
 			SecurityContext:               &corev1.PodSecurityContext{RunAsNonRoot: bptr(true), RunAsUser: iptr(65532), RunAsGroup: iptr(65532)},
 			Volumes:                       []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
-			Containers: []corev1.Container{{Name: "c", Image: refs[0], Env: []corev1.EnvVar{{Name: "KUBELET_TEST_SERVE", Value: "127.0.0.1:18090"}},
+			Containers: []corev1.Container{{Name: "c", Image: refs[0], Env: []corev1.EnvVar{{Name: "KUBELET_TEST_SERVE", Value: "127.0.0.1:18090"},
+				// As virtual-kubelet adds them from the kubernetes Service.
+				{Name: "KUBERNETES_SERVICE_HOST", Value: "10.96.0.1"}, {Name: "KUBERNETES_PORT_443_TCP_ADDR", Value: "10.96.0.1"}},
 				Ports:           []corev1.ContainerPort{{Name: "health", ContainerPort: 18090}},
 				SecurityContext: &corev1.SecurityContext{ReadOnlyRootFilesystem: bptr(true)},
 				VolumeMounts:    []corev1.VolumeMount{{Name: "data", MountPath: "/data"}},
@@ -157,6 +160,13 @@ func TestPodProbesRestartAndVolumes(t *testing.T) {
 	}
 	if _, body := get(t, pid, rw("write", "/data/x")); body != "ok" {
 		t.Errorf("write to the emptyDir: %q", body)
+	}
+	// The API server where this node forwards it, not the Service's unreachable cluster IP.
+	for name, want := range map[string]string{"KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": "6443",
+		"KUBERNETES_PORT_443_TCP_ADDR": "127.0.0.1", "KUBERNETES_PORT": "tcp://127.0.0.1:6443"} {
+		if _, body := get(t, pid, "/env?name="+name); body != want {
+			t.Errorf("%s=%q, want %q", name, body, want)
+		}
 	}
 
 	if err := os.WriteFile(filepath.Join(data, "dead"), nil, 0o644); err != nil {

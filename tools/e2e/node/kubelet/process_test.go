@@ -70,6 +70,8 @@ func serveTest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Write(b) //nolint:errcheck
+	case "/env":
+		fmt.Fprint(w, os.Getenv(r.URL.Query().Get("name")))
 	case "/ready", "/live":
 		_, ready := os.Stat("/data/ready")
 		_, dead := os.Stat("/data/dead")
