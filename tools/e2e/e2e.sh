@@ -696,7 +696,9 @@ cmd_exec() {
   pid="$(holder_pid)" || die "the rig is not up (pnpm e2e:up)"
   # shellcheck source=/dev/null
   . "$state/env"
-  export PATH="$path"
+  # PWD too: nsenter changes the directory but not the variable, and Go's os.Getwd fails on a PWD
+  # that names another directory (the caller's) inside the mount namespace.
+  export PATH="$path" PWD="$dir"
   exec nsenter --target "$pid" --net --mount --wd="$dir" -- "$@"
 }
 
