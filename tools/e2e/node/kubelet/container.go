@@ -119,8 +119,9 @@ func (p *Provider) runContainer(ctx context.Context, st *podState, i int) {
 		case <-proc.Done():
 		}
 		stopProbes()
-		if ctx.Err() != nil { // stopPod stops the process
-			<-proc.Done()
+		if ctx.Err() != nil {
+			// stopPod stops the processes it knows; this one may have started just after it looked.
+			proc.Stop(grace)
 			p.unmountRoot(ct.root)
 			return
 		}
