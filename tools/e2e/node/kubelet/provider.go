@@ -161,6 +161,18 @@ func (p *Provider) DeletePod(_ context.Context, pod *corev1.Pod) error {
 	if f != nil {
 		f(final)
 	}
+	// As kubelet's status manager does once the containers have stopped: remove the Pod object
+	// now (virtual-kubelet alone would wait out the whole grace period, and namespaces with it).
+	if p.Client != nil && pod.DeletionTimestamp != nil {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			err := p.Client.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: new(int64), Preconditions: metav1.NewUIDPreconditions(string(pod.UID))})
+			if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+				fmt.Fprintf(os.Stderr, "deleting pod %s/%s: %v\n", pod.Namespace, pod.Name, err)
+			}
+		}()
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"math/rand"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,9 +15,11 @@ import (
 
 	authv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/tools/record"
 )
 
 // rigClient is a client of the rig's API server: tests that need one run inside the rig
@@ -209,5 +212,48 @@ func TestVolumesFromTheAPIServer(t *testing.T) {
 	}
 	if _, err := os.Stat(v.Dir); !os.IsNotExist(err) {
 		t.Errorf("volumes left after teardown: %v", err)
+	}
+}
+
+// A Pod deleted with a grace period is removed from the API server once its containers have
+// stopped, as kubelet removes it, not when the grace period ends.
+func TestDeletedPodIsRemovedOnceStopped(t *testing.T) {
+	client := rigClient(t)
+	ctx := context.Background()
+	ns := "default"
+	grace := int64(300)
+	pod, err := client.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{GenerateName: "go-test-delete-"},
+		Spec: corev1.PodSpec{NodeName: "tapacme-go-test", TerminationGracePeriodSeconds: &grace, AutomountServiceAccountToken: new(bool),
+			Containers: []corev1.Container{{Name: "c", Image: "127.0.0.1:1/none:v1"}}}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = client.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: new(int64)})
+	})
+	p := NewProvider(client, record.NewFakeRecorder(100), &Puller{Transport: http.DefaultTransport, Dir: t.TempDir()}, "", t.TempDir())
+	if err := p.CreatePod(ctx, pod); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	deleting, err := client.CoreV1().Pods(ns).Get(ctx, pod.Name, metav1.GetOptions{})
+	if err != nil || deleting.DeletionTimestamp == nil {
+		t.Fatalf("the API server did not keep the Pod for its grace period: %v", err)
+	}
+	if err := p.DeletePod(ctx, deleting); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := client.CoreV1().Pods(ns).Get(ctx, pod.Name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the Pod is still there 10 s after its containers stopped (grace %d s): %v", grace, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
