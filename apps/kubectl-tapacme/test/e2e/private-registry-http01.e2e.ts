@@ -58,9 +58,14 @@ describe('an HTTP01 issuer without a ServiceAccount, solver image in a private r
     expect(s['nodeName']).toBe(env('TAPACME_E2E_NODE'));
     expect(((s['containers'] as Obj[])[0])?.['image']).toBe(env('TAPACME_E2E_SOLVER_IMAGE'));
     expect(String(waiting(failing)?.['message'])).toMatch(/^Back-off pulling image ".+": ErrImagePull: failed to pull and unpack image .*401 Unauthorized/);
-    const events = await podEvents(String(meta(failing)['name']));
+    // Events reach the API server on their own path (kubelet's event broadcaster), not with the status.
+    let events: Obj[] = [];
     const seen = (reason: string, type: string, re: RegExp): boolean =>
       events.some((e) => e['reason'] === reason && e['type'] === type && re.test(String(e['message'])) && (e['source'] as Obj | undefined)?.['component'] === 'kubelet');
+    await waitFor('the pull failure\'s events', async () => {
+      events = await podEvents(String(meta(failing)['name']));
+      return seen('Failed', 'Warning', /^Error: ImagePullBackOff$/) ? true : undefined;
+    }, 30_000).catch(() => undefined);
     expect(seen('Pulling', 'Normal', /^Pulling image "/)).toBe(true);
     expect(seen('Failed', 'Warning', /^Failed to pull image ".+": .*401 Unauthorized/)).toBe(true);
     expect(seen('Failed', 'Warning', /^Error: ErrImagePull$/)).toBe(true);
