@@ -55,7 +55,7 @@ const LIVE = 'Cluster (fix without files):';
 export function scanOnlyFlags(): FlagSpec[] {
   return [
     { name: 'solver-image', type: 'string', placeholder: 'IMAGE', describe: 'the ACME solver image, when the cert-manager controller cannot be read (default: its --acme-http01-solver-image)' },
-    { name: 'chunk-size', type: 'string', placeholder: 'N', describe: 'page size of every list (default: per kind; 0: no paging)' },
+    { name: 'chunk-size', type: 'string', placeholder: 'N', describe: 'page size of every list (default: whole lists from a 1.34+ API server, else per kind; 0: no paging)' },
     {
       name: 'verify-pull-secrets', type: 'boolean',
       describe: 'ask the solver image\'s registry whether each namespace\'s pull secrets may pull it, as kubelet would (their credentials go to that registry only; needs get on secrets)',
