@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeJson } from '../src/output/json-stream.js';
+import { writeJson, writeJsonDrained } from '../src/output/json-stream.js';
 
 const written = (value: unknown): { text: string; pieces: number } => {
   const pieces: string[] = [];
@@ -31,5 +31,19 @@ describe('writeJson', () => {
 
   it('refuses a value that has no JSON form', () => {
     expect(() => written(undefined)).toThrow(/no JSON form/);
+  });
+});
+
+describe('writeJsonDrained', () => {
+  it('waits for the stream after each piece and writes the same text', async () => {
+    const doc = { issuers: Array.from({ length: 100 }, (_, i) => ({ name: `issuer-${i}`, namespaces: Array.from({ length: 50 }, (__, n) => ({ name: `ns-${n}`, note: 'x'.repeat(100) })) })), findings: [], summary: { issuers: 100 } };
+    const pieces: string[] = [];
+    let waits = 0;
+    await writeJsonDrained(doc, (t) => pieces.push(t), async () => {
+      waits++;
+    });
+    expect(pieces.join('')).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+    expect(waits).toBe(pieces.length);
+    expect(pieces.length).toBeGreaterThan(5);
   });
 });

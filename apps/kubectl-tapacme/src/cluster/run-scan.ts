@@ -13,7 +13,7 @@ import { renderScanHtml } from './render-html.js';
 import { renderScanText, scanJson } from './render-scan.js';
 import { registryOptions, verifyPullSecrets } from '../registry/verify-pull-secrets.js';
 import type { RegistryOptions } from '../registry/registry-client.js';
-import { writeJson } from '../output/json-stream.js';
+import { writeJson, writeJsonDrained } from '../output/json-stream.js';
 import type { KubeClient } from './client.js';
 
 export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
@@ -30,7 +30,11 @@ export async function runScan(args: ParsedArgs, io: Io): Promise<number> {
     const { report, coverage, allWarnings } = await readAndAnalyse(client, args, io, { chunkSize, registry }, timings);
     const t2 = performance.now();
     // Streamed: at 10,000 namespaces the document is 27 MB, which as one string set the peak memory.
-    if (output === 'json') writeJson(withCoverage(scanJson(report, allWarnings), coverage.byIssuer), io.out);
+    if (output === 'json') {
+      const doc = withCoverage(scanJson(report, allWarnings), coverage.byIssuer);
+      if (io.outDrained) await writeJsonDrained(doc, io.out, io.outDrained);
+      else writeJson(doc, io.out);
+    }
     else if (output === 'html') io.out(renderScanHtml(withCoverage(scanJson(report, allWarnings), coverage.byIssuer), `tapacme scan: context ${client.config.contextName}`));
     else if (output === 'yaml') io.out(stringify(withCoverage(scanJson(report, allWarnings), coverage.byIssuer), { lineWidth: 0 }));
     else io.out(renderScanText(report, allWarnings, io.outStyle, io.prog) + coverageText(report, coverage.byIssuer, io.outStyle, io.prog));

@@ -4,6 +4,8 @@ import type { Style } from './style.js';
 /** Where a command writes: data to stdout, talk (progress, warnings, summaries, errors) to stderr. */
 export interface Io {
   out(text: string): void;
+  /** Resolves once stdout can take more (a pipe is written asynchronously); absent: it always can. */
+  outDrained?(): Promise<void>;
   err(text: string): void;
   /** Styles for each stream, decided once from TTY and NO_COLOR / FORCE_COLOR. */
   outStyle: Style;
@@ -23,6 +25,7 @@ export function processIo(prog: string): Io {
   }
   return {
     out: (t) => void process.stdout.write(t),
+    outDrained: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', resolve)) : Promise.resolve()),
     err: (t) => void process.stderr.write(t),
     outStyle: styleFor(colorEnabled(process.stdout)),
     errStyle: styleFor(colorEnabled(process.stderr)),

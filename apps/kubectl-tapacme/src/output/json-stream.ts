@@ -1,7 +1,7 @@
 // JSON.stringify(value, null, 2) written in pieces: a scan of 10,000 namespaces is a 27 MB document,
 // and as one string (and its UTF-8 copy on the way to stdout) it set the command's peak memory. The
 // outer levels are walked here and each inner value is stringified alone, so the text is the same
-// byte for byte and only one piece is held at a time.
+// byte for byte and only a few pieces are held at a time.
 
 /** Below this depth arrays and objects are walked; from it on, values are stringified whole. */
 const WALK_DEPTH = 4;
@@ -14,13 +14,14 @@ const skipped = (v: unknown): boolean => v === undefined || typeof v === 'functi
 const walkable = (v: unknown): v is Record<string, unknown> | unknown[] =>
   typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 
-/** Write `value` as JSON.stringify(value, null, 2) followed by a newline, through `write`, in pieces. */
-export function writeJson(value: unknown, write: (text: string) => void): void {
+/** `value` as JSON.stringify(value, null, 2) followed by a newline, in pieces of about 64 KB. */
+export function* jsonPieces(value: unknown): Generator<string> {
   let buffer = '';
+  const pieces: string[] = [];
   const out = (text: string): void => {
     buffer += text;
     if (buffer.length >= FLUSH_AT) {
-      write(buffer);
+      pieces.push(buffer);
       buffer = '';
     }
   };
@@ -51,7 +52,51 @@ export function writeJson(value: unknown, write: (text: string) => void): void {
     out(`\n${indent}}`);
   };
   if (skipped(value)) throw new TypeError('nothing to write: the value has no JSON form');
-  emit(value, '', 0);
+  // The walk is eager but hands its pieces over as it goes: at most one top-level value's pieces wait here.
+  const top = walkable(value) && !Array.isArray(value) ? Object.keys(value) : undefined;
+  if (!top) {
+    emit(value, '', 0);
+  } else {
+    const obj = value as Record<string, unknown>;
+    const keys = top.filter((k) => !skipped(obj[k]));
+    if (keys.length === 0) out('{}');
+    else {
+      out('{');
+      for (const [i, k] of keys.entries()) {
+        out(`${i === 0 ? '' : ','}\n  ${JSON.stringify(k)}: `);
+        const inner = obj[k];
+        if (Array.isArray(inner) && inner.length > 0) {
+          // The large arrays (issuers, findings): one element at a time.
+          out('[');
+          for (const [j, item] of inner.entries()) {
+            out(`${j === 0 ? '' : ','}\n    `);
+            emit(skipped(item) ? null : item, '    ', 2);
+            yield* pieces.splice(0);
+          }
+          out('\n  ]');
+        } else emit(inner, '  ', 1);
+        yield* pieces.splice(0);
+      }
+      out('\n}');
+    }
+  }
   out('\n');
-  if (buffer) write(buffer);
+  yield* pieces.splice(0);
+  if (buffer) yield buffer;
+}
+
+/** Write `value` as JSON.stringify(value, null, 2) and a newline through `write`, in pieces. */
+export function writeJson(value: unknown, write: (text: string) => void): void {
+  for (const piece of jsonPieces(value)) write(piece);
+}
+
+/**
+ * The same, waiting whenever the stream's buffer is full: stdout to a pipe is asynchronous in Node,
+ * so pieces written without waiting would all queue in memory, as the whole string did.
+ */
+export async function writeJsonDrained(value: unknown, write: (text: string) => void, drained: () => Promise<void>): Promise<void> {
+  for (const piece of jsonPieces(value)) {
+    write(piece);
+    await drained();
+  }
 }
