@@ -88,7 +88,7 @@ export function renderScanText(report: ScanReport, readWarnings: readonly string
     if (asked.length > 0) {
       const pulls = asked.filter(authenticates).map((n) => n.name);
       const fails = asked.filter((n) => !authenticates(n)).map((n) => n.name);
-      out.push(`  registry check: ${pulls.length} namespace${pulls.length === 1 ? '' : 's'} authenticate${pulls.length > 0 ? ` (${listed(pulls)})` : ''}, ${fails.length} do${fails.length === 1 ? 'es' : ''} not${fails.length > 0 ? ` (${listed(fails)})` : ''}`);
+      out.push(`  registry check: ${pulls.length === 1 ? '1 namespace authenticates' : `${pulls.length} namespaces authenticate`}${pulls.length > 0 ? ` (${listed(pulls)})` : ''}, ${fails.length} do${fails.length === 1 ? 'es' : ''} not${fails.length > 0 ? ` (${listed(fails)})` : ''}`);
     }
     for (const n of troubled) out.push(...namespaceLines(n, s));
     if (healthy.length > 0) {
